@@ -1,0 +1,42 @@
+//! One `async fn` per server endpoint. Every answer is the shared envelope;
+//! a non-zero code becomes an [`ApiError`] whose message the player can read.
+
+use gloo_net::http::Request;
+use huodong_shared::api::{ActivitySummary, ActivityView};
+use huodong_shared::{Envelope, ErrorCode};
+use serde::de::DeserializeOwned;
+
+/// A failed call: the server's code and message, or a network failure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// The wire code (1500 for network failures).
+    pub code: i32,
+    /// A message fit to show the player.
+    pub msg: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.msg, self.code)
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let network = |_| ApiError {
+        code: ErrorCode::Internal.as_i32(),
+        msg: "网络不太好，请稍后重试".to_owned(),
+    };
+    let response = Request::get(url).send().await.map_err(network)?;
+    let envelope: Envelope<T> = response.json().await.map_err(network)?;
+    envelope.into_result().map_err(|(code, msg)| ApiError { code, msg })
+}
+
+/// The published activities.
+pub async fn activities() -> Result<Vec<ActivitySummary>, ApiError> {
+    get("/api/v1/activities").await
+}
+
+/// One activity with its prizes.
+pub async fn activity(id: String) -> Result<ActivityView, ApiError> {
+    get(&format!("/api/v1/activities/{id}")).await
+}

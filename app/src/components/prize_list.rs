@@ -1,0 +1,32 @@
+//! The prizes with their quantities and odds, as the rules require.
+
+use huodong_shared::api::{PrizeKind, PrizeView};
+use leptos::prelude::*;
+
+use crate::format::percent;
+
+/// A table of prizes: name, quantity, probability.
+#[component]
+pub fn PrizeList(prizes: Vec<PrizeView>) -> impl IntoView {
+    view! {
+        <section class="panel prizes" aria-labelledby="prizes-heading">
+            <h2 id="prizes-heading">"奖品设置"</h2>
+            <ul data-testid="prize-list">
+                {prizes.into_iter().map(|p| {
+                    let quantity = match (p.kind, p.stock_total) {
+                        (PrizeKind::Thanks, _) => "—".to_owned(),
+                        (_, Some(n)) => format!("{n} 份"),
+                        (_, None) => "不限".to_owned(),
+                    };
+                    view! {
+                        <li class="prize" data-kind=p.kind.as_str()>
+                            <span class="prize-name">{p.name}</span>
+                            <span class="prize-qty">{quantity}</span>
+                            <span class="prize-odds">{percent(p.probability_ppm)}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,38 @@
+//! `/a/:id`: one activity.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::prize_list::PrizeList;
+use crate::components::status::{ErrorBox, Loading};
+use crate::format::datetime_cn;
+
+/// The activity page: header, time window and prizes from the server.
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let activity = LocalResource::new(move || api::activity(id()));
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match activity.await {
+                    Ok(a) => view! {
+                        <article class="activity" data-kind=a.kind.as_str()>
+                            <header class="hero">
+                                <span class="badge">{a.kind.name_zh()}</span>
+                                <h1 data-testid="activity-title">{a.title.clone()}</h1>
+                                <p class="window">
+                                    {format!("活动时间 {} 至 {}（北京时间）", datetime_cn(a.starts_at), datetime_cn(a.ends_at))}
+                                </p>
+                            </header>
+                            <PrizeList prizes=a.prizes />
+                        </article>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

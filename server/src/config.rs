@@ -1,0 +1,92 @@
+//! Configuration: command-line flags, each with an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
+/// Everything the server reads at start.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "huodong-server", version, about = "The embeddable marketing-activity runtime")]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "HUODONG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Database URL: `postgres://…` for PostgreSQL, `sqlite://…` for SQLite.
+    /// Without it the server uses `<data-dir>/huodong.sqlite3`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Folder for the embedded SQLite database and other local state.
+    #[arg(long, env = "HUODONG_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// The URL players and partners reach this server at (used in play and
+    /// rules links). Defaults to `http://<listen>`.
+    #[arg(long, env = "HUODONG_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Folder of the built player bundle (Trunk's `dist/`).
+    #[arg(long, env = "HUODONG_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Folder of static files served as they are (the embed script, icons).
+    #[arg(long, env = "HUODONG_PUBLIC_DIR", default_value = "public")]
+    pub public_dir: PathBuf,
+
+    /// Seed the demo partner and demo activities (idempotent).
+    #[arg(long, env = "HUODONG_SEED_DEMO")]
+    pub seed_demo: bool,
+
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "HUODONG_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Log format.
+    #[arg(long, env = "HUODONG_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// The database URL in force: the configured one, or the SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("huodong.sqlite3").display()),
+        }
+    }
+
+    /// The public base URL, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.listen),
+        }
+    }
+
+    /// A configuration for tests and benchmarks: port 0, the given database,
+    /// no bundle unless `dist_dir` is set afterwards.
+    pub fn for_tests(database_url: String) -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: Some(database_url),
+            data_dir: PathBuf::from("data"),
+            public_url: None,
+            dist_dir: PathBuf::from("dist"),
+            public_dir: PathBuf::from("public"),
+            seed_demo: false,
+            db_max_connections: 8,
+            log_format: LogFormat::Pretty,
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The activity runtime's server as a library: [`app`] builds the real router,
+//! so tests drive it without a socket, and [`run`] is what the binary does.
+
+pub mod activities;
+pub mod assets;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod metrics;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use huodong_shared::ErrorCode;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Largest request body accepted (a 1 MB title is refused with code 1013).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The whole HTTP surface.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::endpoint))
+        .merge(activities::router())
+        .fallback(static_or_app)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            tracing::error!("handler panicked");
+            AppError::code(ErrorCode::Internal).into_response()
+        }))
+        .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ok", "db": state.db.backend().as_str()}))
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable", "db": state.db.backend().as_str()})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Static files, and the app's `index.html` for every client-side route.
+async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path.starts_with("/open/") {
+        return AppError::with_msg(ErrorCode::NotFound, format!("接口不存在: {path}")).into_response();
+    }
+    if let Some(asset) = state.assets.get(path) {
+        return asset.respond(&headers);
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    match state.assets.index() {
+        Some(index) => {
+            let mut response = index.respond(&headers);
+            response
+                .headers_mut()
+                .insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+            response
+        }
+        None => Response::builder()
+            .status(StatusCode::SERVICE_UNAVAILABLE)
+            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(Body::from(
+                "The player bundle is not built. Run `scripts/run.sh` (it builds it with Trunk), \
+                 or point --dist-dir at a built dist/ folder.\n",
+            ))
+            .unwrap_or_default(),
+    }
+}
+
+/// Opens and migrates the database, seeds the demo if configured, loads the
+/// bundle: everything [`app`] needs.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let url = config.database_url();
+    let db = Db::connect(&url, config.db_max_connections).await?;
+    db.migrate().await?;
+    if config.seed_demo {
+        seed::seed_demo(&db).await?;
+    }
+    let assets = Assets::load(&config.dist_dir, &config.public_dir)?;
+    tracing::info!(backend = db.backend().as_str(), files = assets.paths().len(), "state ready");
+    Ok(AppState::new(db, config, assets))
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves, then lets requests in
+/// flight finish and closes the pool.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    db.close().await;
+    result
+}
+
+/// What the binary does: build, bind, print where to go, serve until a signal.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let state = build_state(config.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let base = config.public_url();
+    tracing::info!(addr = %listener.local_addr()?, db = state.db.backend().as_str(), "listening");
+    if config.seed_demo {
+        println!("\n  活动运行时已启动 / The activity runtime is up:\n");
+        println!("    open  {base}/              (demo activities)");
+        println!("    or    {base}/a/demo_wheel  (大转盘)\n");
+    }
+    serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}

@@ -1,0 +1,95 @@
+//! Prometheus metrics, served at `/metrics` in the text exposition format.
+//! The registry lives in the app state, not in a global, so tests can build
+//! many apps in one process.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteOnly {
+    method: String,
+    route: String,
+}
+
+/// The server's metrics.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Mutex<Registry>,
+    requests: Family<RouteLabels, Counter>,
+    latency: Family<RouteOnly, Histogram>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    /// A registry with the HTTP metrics registered.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("huodong");
+        let requests = Family::<RouteLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests answered", requests.clone());
+        let latency = Family::<RouteOnly, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0005, 2.0, 14))
+        });
+        registry.register("http_request_duration_seconds", "Time to answer", latency.clone());
+        Metrics { registry: Mutex::new(registry), requests, latency }
+    }
+
+    /// The text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if let Ok(registry) = self.registry.lock() {
+            let _ = prometheus_client::encoding::text::encode(&mut out, &registry);
+        }
+        out
+    }
+}
+
+/// Middleware counting requests and timing them by matched route.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "static".to_owned());
+    let response = next.run(request).await;
+    let metrics = &state.metrics;
+    metrics
+        .requests
+        .get_or_create(&RouteLabels { method: method.clone(), route: route.clone(), status: response.status().as_u16() })
+        .inc();
+    metrics.latency.get_or_create(&RouteOnly { method, route }).observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics`.
+pub async fn endpoint(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(),
+    )
+}

@@ -1,0 +1,99 @@
+//! Demo data: a demo partner and one published activity per lottery kind, so
+//! a fresh install has something to open. Idempotent: seeding twice changes
+//! nothing.
+
+use huodong_shared::api::{ActivityKind, PrizeKind};
+
+use crate::db::{now_secs, Db};
+use crate::on_db;
+
+/// The demo partner's `app_id`.
+pub const DEMO_APP_ID: &str = "demo";
+/// The demo partner's secret (published on purpose: it is a demo).
+pub const DEMO_SECRET: &str = "demo-secret-change-me";
+
+struct DemoPrize {
+    name: &'static str,
+    kind: PrizeKind,
+    ppm: i64,
+    stock: Option<i64>,
+    value_cents: i64,
+}
+
+const PRIZES: &[DemoPrize] = &[
+    DemoPrize { name: "一等奖 · 蓝牙耳机", kind: PrizeKind::Goods, ppm: 10_000, stock: Some(5), value_cents: 29_900 },
+    DemoPrize { name: "二等奖 · 50 元优惠券", kind: PrizeKind::Coupon, ppm: 50_000, stock: Some(50), value_cents: 5_000 },
+    DemoPrize { name: "三等奖 · 100 积分", kind: PrizeKind::Points, ppm: 200_000, stock: None, value_cents: 100 },
+    DemoPrize { name: "四等奖 · 视频会员兑换码", kind: PrizeKind::Code, ppm: 100_000, stock: Some(100), value_cents: 1_500 },
+    DemoPrize { name: "谢谢参与", kind: PrizeKind::Thanks, ppm: 640_000, stock: None, value_cents: 0 },
+];
+
+/// The demo activities: public id, kind, title, theme.
+pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
+    ("demo_wheel", ActivityKind::Wheel, "双11 幸运大转盘", "festival"),
+    ("demo_nine_grid", ActivityKind::NineGrid, "九宫格 · 天天抽好礼", "festival"),
+    ("demo_scratch", ActivityKind::Scratch, "刮刮乐 · 刮出惊喜", "festival"),
+    ("demo_golden_egg", ActivityKind::GoldenEgg, "砸金蛋 · 好运连连", "festival"),
+    ("demo_slot", ActivityKind::Slot, "老虎机 · 三连中大奖", "festival"),
+    ("demo_checkin", ActivityKind::Checkin, "每日签到 · 连签有礼", "festival"),
+];
+
+/// Seeds the demo partner and activities if they are not there yet.
+pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
+    let now = now_secs();
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO partners (app_id, name, secret, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (app_id) DO NOTHING",
+        )
+        .bind(DEMO_APP_ID)
+        .bind("演示合作方")
+        .bind(DEMO_SECRET)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let (partner_id,): (i64,) = sqlx::query_as("SELECT id FROM partners WHERE app_id = $1")
+            .bind(DEMO_APP_ID)
+            .fetch_one(&mut *tx)
+            .await?;
+        for &(public_id, kind, title, theme) in ACTIVITIES {
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO activities (public_id, partner_id, kind, title, status, starts_at, ends_at, \
+                 timezone, theme, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'published', $5, $6, 'Asia/Shanghai', $7, $8, $8) \
+                 ON CONFLICT (public_id) DO NOTHING RETURNING id",
+            )
+            .bind(public_id)
+            .bind(partner_id)
+            .bind(kind.as_str())
+            .bind(title)
+            .bind(now - 86_400)
+            .bind(now + 90 * 86_400)
+            .bind(theme)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((activity_id,)) = inserted else { continue };
+            if kind == ActivityKind::Checkin {
+                continue;
+            }
+            for (position, prize) in PRIZES.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO prizes (activity_id, position, name, kind, probability_ppm, \
+                     stock_total, stock_left, value_cents) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+                )
+                .bind(activity_id)
+                .bind(position as i64)
+                .bind(prize.name)
+                .bind(prize.kind.as_str())
+                .bind(prize.ppm)
+                .bind(prize.stock)
+                .bind(prize.value_cents)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await
+    })
+}

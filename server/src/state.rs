@@ -1,0 +1,42 @@
+//! The state every handler shares: a cheap clone around an `Arc`.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::db::Db;
+use crate::metrics::Metrics;
+
+/// Shared state.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct Inner {
+    /// The database pool.
+    pub db: Db,
+    /// The configuration the server started with.
+    pub config: Config,
+    /// The bundle and public files.
+    pub assets: Assets,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Wraps the parts.
+    pub fn new(db: Db, config: Config, assets: Assets) -> AppState {
+        AppState { inner: Arc::new(Inner { db, config, assets, metrics: Metrics::new() }) }
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
+}

@@ -1,0 +1,230 @@
+//! Request and response bodies of the player API (`/api/v1/…`).
+
+use serde::{Deserialize, Serialize};
+
+/// The kind (template) of an activity: which game the app renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// 大转盘, wheel of fortune.
+    Wheel,
+    /// 九宫格, nine-grid.
+    NineGrid,
+    /// 刮刮乐, scratch card.
+    Scratch,
+    /// 砸金蛋, smash the golden egg.
+    GoldenEgg,
+    /// 老虎机, slot machine.
+    Slot,
+    /// 盲盒, blind box.
+    BlindBox,
+    /// 接红包, catch the red envelopes.
+    RedEnvelope,
+    /// 翻牌, memory flip.
+    MemoryFlip,
+    /// 答题, quiz.
+    Quiz,
+    /// 签到日历, check-in calendar.
+    Checkin,
+    /// 大屏抽奖, live big-screen lottery.
+    Live,
+}
+
+impl ActivityKind {
+    /// Every kind, in the order the gallery shows them.
+    pub const ALL: &'static [ActivityKind] = &[
+        ActivityKind::Wheel,
+        ActivityKind::NineGrid,
+        ActivityKind::Scratch,
+        ActivityKind::GoldenEgg,
+        ActivityKind::Slot,
+        ActivityKind::BlindBox,
+        ActivityKind::RedEnvelope,
+        ActivityKind::MemoryFlip,
+        ActivityKind::Quiz,
+        ActivityKind::Checkin,
+        ActivityKind::Live,
+    ];
+
+    /// The snake_case name used in URLs, configs and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Wheel => "wheel",
+            ActivityKind::NineGrid => "nine_grid",
+            ActivityKind::Scratch => "scratch",
+            ActivityKind::GoldenEgg => "golden_egg",
+            ActivityKind::Slot => "slot",
+            ActivityKind::BlindBox => "blind_box",
+            ActivityKind::RedEnvelope => "red_envelope",
+            ActivityKind::MemoryFlip => "memory_flip",
+            ActivityKind::Quiz => "quiz",
+            ActivityKind::Checkin => "checkin",
+            ActivityKind::Live => "live",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn parse(s: &str) -> Option<Self> {
+        ActivityKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
+    /// The Chinese name players see.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ActivityKind::Wheel => "大转盘",
+            ActivityKind::NineGrid => "九宫格",
+            ActivityKind::Scratch => "刮刮乐",
+            ActivityKind::GoldenEgg => "砸金蛋",
+            ActivityKind::Slot => "老虎机",
+            ActivityKind::BlindBox => "盲盒",
+            ActivityKind::RedEnvelope => "接红包",
+            ActivityKind::MemoryFlip => "翻牌",
+            ActivityKind::Quiz => "答题",
+            ActivityKind::Checkin => "签到日历",
+            ActivityKind::Live => "大屏抽奖",
+        }
+    }
+}
+
+/// Where an activity is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityStatus {
+    /// Being edited; not playable.
+    Draft,
+    /// Published; playable inside its time window. Prizes and odds are locked
+    /// once it starts.
+    Published,
+    /// Ended by the partner or by its time window.
+    Ended,
+}
+
+impl ActivityStatus {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityStatus::Draft => "draft",
+            ActivityStatus::Published => "published",
+            ActivityStatus::Ended => "ended",
+        }
+    }
+
+    /// The status with this name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(ActivityStatus::Draft),
+            "published" => Some(ActivityStatus::Published),
+            "ended" => Some(ActivityStatus::Ended),
+            _ => None,
+        }
+    }
+}
+
+/// What a prize is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrizeKind {
+    /// 谢谢参与: no prize.
+    Thanks,
+    /// Partner points, added through the points-add callback.
+    Points,
+    /// A partner coupon, issued through the coupon-issue callback.
+    Coupon,
+    /// A physical good, shipped by the merchant.
+    Goods,
+    /// A redeem code from the prize's pre-loaded code pool.
+    Code,
+}
+
+impl PrizeKind {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrizeKind::Thanks => "thanks",
+            PrizeKind::Points => "points",
+            PrizeKind::Coupon => "coupon",
+            PrizeKind::Goods => "goods",
+            PrizeKind::Code => "code",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "thanks" => Some(PrizeKind::Thanks),
+            "points" => Some(PrizeKind::Points),
+            "coupon" => Some(PrizeKind::Coupon),
+            "goods" => Some(PrizeKind::Goods),
+            "code" => Some(PrizeKind::Code),
+            _ => None,
+        }
+    }
+}
+
+/// A prize as the public rules page and the player app show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrizeView {
+    /// Stable id within the activity.
+    pub id: i64,
+    /// The prize's name as players read it, e.g. "一等奖 · 蓝牙耳机".
+    pub name: String,
+    /// What it is.
+    pub kind: PrizeKind,
+    /// The chance of drawing it, in parts per million of one draw.
+    pub probability_ppm: i64,
+    /// How many exist in all; `None` means unlimited.
+    pub stock_total: Option<i64>,
+    /// An image URL, if the merchant set one.
+    pub image: Option<String>,
+}
+
+/// An activity as the player app and the rules page show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityView {
+    /// Public id, e.g. `act_…`.
+    pub id: String,
+    /// Which game.
+    pub kind: ActivityKind,
+    /// Title shown at the top.
+    pub title: String,
+    /// Draft, published or ended.
+    pub status: ActivityStatus,
+    /// Start, unix seconds.
+    pub starts_at: i64,
+    /// End, unix seconds.
+    pub ends_at: i64,
+    /// IANA time zone the calendar and daily limits follow, e.g. `Asia/Shanghai`.
+    pub timezone: String,
+    /// Theme name from `themes/`.
+    pub theme: String,
+    /// The prizes, in display order.
+    pub prizes: Vec<PrizeView>,
+}
+
+/// `GET /api/v1/activities` lists the activities a demo install shows on its
+/// start page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivitySummary {
+    /// Public id.
+    pub id: String,
+    /// Which game.
+    pub kind: ActivityKind,
+    /// Title.
+    pub title: String,
+    /// Draft, published or ended.
+    pub status: ActivityStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_round_trip_and_match_serde() {
+        for &kind in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+    }
+}

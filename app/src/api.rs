@@ -28,7 +28,9 @@ async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     };
     let response = Request::get(url).send().await.map_err(network)?;
     let envelope: Envelope<T> = response.json().await.map_err(network)?;
-    envelope.into_result().map_err(|(code, msg)| ApiError { code, msg })
+    envelope
+        .into_result()
+        .map_err(|(code, msg)| ApiError { code, msg })
 }
 
 /// The published activities.

@@ -1,9 +1,11 @@
 //! Reading activities: the public view the player app and the rules page use.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use axum::Router;
-use huodong_shared::api::{ActivityKind, ActivityStatus, ActivitySummary, ActivityView, PrizeKind, PrizeView};
+use huodong_shared::api::{
+    ActivityKind, ActivityStatus, ActivitySummary, ActivityView, PrizeKind, PrizeView,
+};
 
 use crate::error::{ApiResult, AppError, Reply};
 use crate::on_db;
@@ -40,22 +42,32 @@ struct PrizeRow {
 }
 
 fn kind_of(row: &ActivityRow) -> Result<ActivityKind, AppError> {
-    ActivityKind::parse(&row.kind)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("activity {} has unknown kind {}", row.id, row.kind)))
+    ActivityKind::parse(&row.kind).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "activity {} has unknown kind {}",
+            row.id,
+            row.kind
+        ))
+    })
 }
 
 fn status_of(row: &ActivityRow) -> Result<ActivityStatus, AppError> {
-    ActivityStatus::parse(&row.status)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("activity {} has unknown status {}", row.id, row.status)))
+    ActivityStatus::parse(&row.status).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "activity {} has unknown status {}",
+            row.id,
+            row.status
+        ))
+    })
 }
 
 const ACTIVITY_COLUMNS: &str =
     "id, public_id, kind, title, status, starts_at, ends_at, timezone, theme";
 
-/// `GET /api/v1/activities`: published activities, newest first.
+/// `GET /api/v1/activities`: published activities, oldest first.
 async fn list(State(state): State<AppState>) -> ApiResult<Vec<ActivitySummary>> {
     let sql = format!(
-        "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE status = 'published' ORDER BY id DESC LIMIT 100"
+        "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE status = 'published' ORDER BY id LIMIT 100"
     );
     let rows: Vec<ActivityRow> =
         on_db!(&state.db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
@@ -74,7 +86,10 @@ async fn list(State(state): State<AppState>) -> ApiResult<Vec<ActivitySummary>> 
 }
 
 /// `GET /api/v1/activities/{id}`: one activity with its prizes.
-async fn show(State(state): State<AppState>, Path(public_id): Path<String>) -> ApiResult<ActivityView> {
+async fn show(
+    State(state): State<AppState>,
+    Path(public_id): Path<String>,
+) -> ApiResult<ActivityView> {
     let sql = format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE public_id = $1");
     let row: Option<ActivityRow> = on_db!(&state.db, pool => {
         sqlx::query_as(&sql).bind(&public_id).fetch_optional(pool).await
@@ -92,8 +107,9 @@ async fn show(State(state): State<AppState>, Path(public_id): Path<String>) -> A
     let prizes = prizes
         .into_iter()
         .map(|p| {
-            let kind = PrizeKind::parse(&p.kind)
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("prize {} has unknown kind", p.id)))?;
+            let kind = PrizeKind::parse(&p.kind).ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("prize {} has unknown kind", p.id))
+            })?;
             Ok::<_, AppError>(PrizeView {
                 id: p.id,
                 name: p.name,

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -32,18 +32,28 @@ impl Asset {
         let mime = mime_guess::from_path(path).first_or_octet_stream();
         let mut content_type = mime.essence_str().to_owned();
         if mime.type_() == mime_guess::mime::TEXT
-            || matches!(mime.essence_str(), "application/javascript" | "application/json" | "image/svg+xml")
+            || matches!(
+                mime.essence_str(),
+                "application/javascript" | "application/json" | "image/svg+xml"
+            )
         {
             content_type.push_str("; charset=utf-8");
         }
         let compressible = mime.type_() == mime_guess::mime::TEXT
             || matches!(
                 mime.essence_str(),
-                "application/javascript" | "application/json" | "application/wasm" | "image/svg+xml"
-                    | "application/xml" | "application/manifest+json"
+                "application/javascript"
+                    | "application/json"
+                    | "application/wasm"
+                    | "image/svg+xml"
+                    | "application/xml"
+                    | "application/manifest+json"
             );
         let (gzip, brotli) = if compressible && bytes.len() > 256 {
-            (smaller(gzip(&bytes), bytes.len()), smaller(brotli(&bytes), bytes.len()))
+            (
+                smaller(gzip(&bytes), bytes.len()),
+                smaller(brotli(&bytes), bytes.len()),
+            )
         } else {
             (None, None)
         };
@@ -62,7 +72,11 @@ impl Asset {
 
     /// Size of the uncompressed, gzip and brotli forms.
     pub fn sizes(&self) -> (usize, Option<usize>, Option<usize>) {
-        (self.identity.len(), self.gzip.as_ref().map(Vec::len), self.brotli.as_ref().map(Vec::len))
+        (
+            self.identity.len(),
+            self.gzip.as_ref().map(Vec::len),
+            self.brotli.as_ref().map(Vec::len),
+        )
     }
 
     /// The response for a request with these headers.
@@ -72,11 +86,17 @@ impl Asset {
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         let not_modified = request
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|tag| tag.trim() == self.etag.to_str().unwrap_or("")));
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|tag| tag.trim() == self.etag.to_str().unwrap_or(""))
+            });
         if not_modified {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
@@ -183,9 +203,14 @@ impl Assets {
                 self.add_dir(root, &path)?;
                 continue;
             }
-            let Ok(relative) = path.strip_prefix(root) else { continue };
+            let Ok(relative) = path.strip_prefix(root) else {
+                continue;
+            };
             let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let cache = if url == "/index.html" {
                 NO_CACHE
             } else if is_hashed(&name) {
@@ -193,7 +218,8 @@ impl Assets {
             } else {
                 SHORT
             };
-            self.files.insert(url.clone(), Asset::new(&url, std::fs::read(&path)?, cache));
+            self.files
+                .insert(url.clone(), Asset::new(&url, std::fs::read(&path)?, cache));
         }
         Ok(())
     }
@@ -222,7 +248,9 @@ pub fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     match stem.rsplit_once('-') {
-        Some((_, hash)) => hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        Some((_, hash)) => {
+            (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        }
         None => false,
     }
 }
@@ -243,18 +271,31 @@ mod tests {
 
     #[test]
     fn brotli_is_preferred_and_q0_is_honoured() {
-        let asset = Asset::new("/a.js", "console.log('hi');\n".repeat(100).into_bytes(), SHORT);
+        let asset = Asset::new(
+            "/a.js",
+            "console.log('hi');\n".repeat(100).into_bytes(),
+            SHORT,
+        );
         let mut req = HeaderMap::new();
-        req.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        req.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br"),
+        );
         let res = asset.respond(&req);
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
-        req.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br;q=0"));
+        req.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br;q=0"),
+        );
         let res = asset.respond(&req);
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
         req.remove(header::ACCEPT_ENCODING);
         let res = asset.respond(&req);
         assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
-        assert_eq!(res.headers()[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub enum LogFormat {
 
 /// Everything the server reads at start.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "huodong-server", version, about = "The embeddable marketing-activity runtime")]
+#[command(
+    name = "huodong-server",
+    version,
+    about = "The embeddable marketing-activity runtime"
+)]
 pub struct Config {
     /// Address and port to listen on.
     #[arg(long, env = "HUODONG_LISTEN", default_value = "127.0.0.1:8080")]
@@ -62,7 +66,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.is_empty() => url.clone(),
-            _ => format!("sqlite://{}", self.data_dir.join("huodong.sqlite3").display()),
+            _ => format!(
+                "sqlite://{}",
+                self.data_dir.join("huodong.sqlite3").display()
+            ),
         }
     }
 

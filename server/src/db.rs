@@ -66,10 +66,10 @@ impl Db {
             Ok(Db::Postgres(pool))
         } else {
             let options = SqliteConnectOptions::from_str(url)?;
-            if let Some(dir) = options.get_filename().parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)?;
-                }
+            if let Some(dir) = options.get_filename().parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)?;
             }
             let options = options
                 .create_if_missing(true)

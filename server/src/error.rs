@@ -2,8 +2,8 @@
 //! `{"code", "msg", "result": ""}`; internal errors are logged with context and
 //! answer a generic message.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::FromRequest;
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huodong_shared::{Envelope, ErrorCode};
@@ -31,12 +31,18 @@ pub enum AppError {
 impl AppError {
     /// A refusal with the code's default Chinese message.
     pub fn code(code: ErrorCode) -> Self {
-        AppError::Api { code, msg: code.msg_zh().to_owned() }
+        AppError::Api {
+            code,
+            msg: code.msg_zh().to_owned(),
+        }
     }
 
     /// A refusal with a specific message.
     pub fn with_msg(code: ErrorCode, msg: impl Into<String>) -> Self {
-        AppError::Api { code, msg: msg.into() }
+        AppError::Api {
+            code,
+            msg: msg.into(),
+        }
     }
 
     /// 404 for the named thing.
@@ -100,7 +106,10 @@ impl From<JsonRejection> for AppError {
             StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
             _ => ErrorCode::BadRequest,
         };
-        AppError::with_msg(code, format!("{}: {}", code.msg_zh(), rejection.body_text()))
+        AppError::with_msg(
+            code,
+            format!("{}: {}", code.msg_zh(), rejection.body_text()),
+        )
     }
 }
 

@@ -14,12 +14,12 @@ pub mod telemetry;
 use std::future::Future;
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use huodong_shared::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -42,13 +42,21 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics::endpoint))
         .merge(activities::router())
         .fallback(static_or_app)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
-            tracing::error!("handler panicked");
-            AppError::code(ErrorCode::Internal).into_response()
-        }))
-        .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(
+            |_panic: Box<dyn std::any::Any + Send>| {
+                tracing::error!("handler panicked");
+                AppError::code(ErrorCode::Internal).into_response()
+            },
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -58,13 +66,17 @@ pub fn app(state: AppState) -> Router {
 /// `GET /healthz`: 200 when the database answers.
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => axum::Json(serde_json::json!({"status": "ok", "db": state.db.backend().as_str()}))
-            .into_response(),
+        Ok(()) => {
+            axum::Json(serde_json::json!({"status": "ok", "db": state.db.backend().as_str()}))
+                .into_response()
+        }
         Err(err) => {
             tracing::error!(error = %err, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({"status": "unavailable", "db": state.db.backend().as_str()})),
+                axum::Json(
+                    serde_json::json!({"status": "unavailable", "db": state.db.backend().as_str()}),
+                ),
             )
                 .into_response()
         }
@@ -75,7 +87,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
     if path.starts_with("/api/") || path.starts_with("/open/") {
-        return AppError::with_msg(ErrorCode::NotFound, format!("接口不存在: {path}")).into_response();
+        return AppError::with_msg(ErrorCode::NotFound, format!("接口不存在: {path}"))
+            .into_response();
     }
     if let Some(asset) = state.assets.get(path) {
         return asset.respond(&headers);
@@ -87,9 +100,10 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
     match state.assets.index() {
         Some(index) => {
             let mut response = index.respond(&headers);
-            response
-                .headers_mut()
-                .insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+            response.headers_mut().insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            );
             response
         }
         None => Response::builder()
@@ -113,7 +127,11 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         seed::seed_demo(&db).await?;
     }
     let assets = Assets::load(&config.dist_dir, &config.public_dir)?;
-    tracing::info!(backend = db.backend().as_str(), files = assets.paths().len(), "state ready");
+    tracing::info!(
+        backend = db.backend().as_str(),
+        files = assets.paths().len(),
+        "state ready"
+    );
     Ok(AppState::new(db, config, assets))
 }
 
@@ -125,9 +143,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
-    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     db.close().await;
     result
 }

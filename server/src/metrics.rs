@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::state::AppState;
@@ -53,8 +53,16 @@ impl Metrics {
         let latency = Family::<RouteOnly, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.0005, 2.0, 14))
         });
-        registry.register("http_request_duration_seconds", "Time to answer", latency.clone());
-        Metrics { registry: Mutex::new(registry), requests, latency }
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer",
+            latency.clone(),
+        );
+        Metrics {
+            registry: Mutex::new(registry),
+            requests,
+            latency,
+        }
     }
 
     /// The text exposition of every metric.
@@ -80,16 +88,26 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let metrics = &state.metrics;
     metrics
         .requests
-        .get_or_create(&RouteLabels { method: method.clone(), route: route.clone(), status: response.status().as_u16() })
+        .get_or_create(&RouteLabels {
+            method: method.clone(),
+            route: route.clone(),
+            status: response.status().as_u16(),
+        })
         .inc();
-    metrics.latency.get_or_create(&RouteOnly { method, route }).observe(started.elapsed().as_secs_f64());
+    metrics
+        .latency
+        .get_or_create(&RouteOnly { method, route })
+        .observe(started.elapsed().as_secs_f64());
     response
 }
 
 /// `GET /metrics`.
 pub async fn endpoint(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }

@@ -4,7 +4,7 @@
 
 use huodong_shared::api::{ActivityKind, PrizeKind};
 
-use crate::db::{now_secs, Db};
+use crate::db::{Db, now_secs};
 use crate::on_db;
 
 /// The demo partner's `app_id`.
@@ -21,21 +21,81 @@ struct DemoPrize {
 }
 
 const PRIZES: &[DemoPrize] = &[
-    DemoPrize { name: "一等奖 · 蓝牙耳机", kind: PrizeKind::Goods, ppm: 10_000, stock: Some(5), value_cents: 29_900 },
-    DemoPrize { name: "二等奖 · 50 元优惠券", kind: PrizeKind::Coupon, ppm: 50_000, stock: Some(50), value_cents: 5_000 },
-    DemoPrize { name: "三等奖 · 100 积分", kind: PrizeKind::Points, ppm: 200_000, stock: None, value_cents: 100 },
-    DemoPrize { name: "四等奖 · 视频会员兑换码", kind: PrizeKind::Code, ppm: 100_000, stock: Some(100), value_cents: 1_500 },
-    DemoPrize { name: "谢谢参与", kind: PrizeKind::Thanks, ppm: 640_000, stock: None, value_cents: 0 },
+    DemoPrize {
+        name: "一等奖 · 蓝牙耳机",
+        kind: PrizeKind::Goods,
+        ppm: 10_000,
+        stock: Some(5),
+        value_cents: 29_900,
+    },
+    DemoPrize {
+        name: "二等奖 · 50 元优惠券",
+        kind: PrizeKind::Coupon,
+        ppm: 50_000,
+        stock: Some(50),
+        value_cents: 5_000,
+    },
+    DemoPrize {
+        name: "三等奖 · 100 积分",
+        kind: PrizeKind::Points,
+        ppm: 200_000,
+        stock: None,
+        value_cents: 100,
+    },
+    DemoPrize {
+        name: "四等奖 · 视频会员兑换码",
+        kind: PrizeKind::Code,
+        ppm: 100_000,
+        stock: Some(100),
+        value_cents: 1_500,
+    },
+    DemoPrize {
+        name: "谢谢参与",
+        kind: PrizeKind::Thanks,
+        ppm: 640_000,
+        stock: None,
+        value_cents: 0,
+    },
 ];
 
 /// The demo activities: public id, kind, title, theme.
 pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
-    ("demo_wheel", ActivityKind::Wheel, "双11 幸运大转盘", "festival"),
-    ("demo_nine_grid", ActivityKind::NineGrid, "九宫格 · 天天抽好礼", "festival"),
-    ("demo_scratch", ActivityKind::Scratch, "刮刮乐 · 刮出惊喜", "festival"),
-    ("demo_golden_egg", ActivityKind::GoldenEgg, "砸金蛋 · 好运连连", "festival"),
-    ("demo_slot", ActivityKind::Slot, "老虎机 · 三连中大奖", "festival"),
-    ("demo_checkin", ActivityKind::Checkin, "每日签到 · 连签有礼", "festival"),
+    (
+        "demo_wheel",
+        ActivityKind::Wheel,
+        "双11 幸运大转盘",
+        "festival",
+    ),
+    (
+        "demo_nine_grid",
+        ActivityKind::NineGrid,
+        "九宫格 · 天天抽好礼",
+        "festival",
+    ),
+    (
+        "demo_scratch",
+        ActivityKind::Scratch,
+        "刮刮乐 · 刮出惊喜",
+        "festival",
+    ),
+    (
+        "demo_golden_egg",
+        ActivityKind::GoldenEgg,
+        "砸金蛋 · 好运连连",
+        "festival",
+    ),
+    (
+        "demo_slot",
+        ActivityKind::Slot,
+        "老虎机 · 三连中大奖",
+        "festival",
+    ),
+    (
+        "demo_checkin",
+        ActivityKind::Checkin,
+        "每日签到 · 连签有礼",
+        "festival",
+    ),
 ];
 
 /// Seeds the demo partner and activities if they are not there yet.

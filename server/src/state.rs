@@ -30,7 +30,14 @@ pub struct Inner {
 impl AppState {
     /// Wraps the parts.
     pub fn new(db: Db, config: Config, assets: Assets) -> AppState {
-        AppState { inner: Arc::new(Inner { db, config, assets, metrics: Metrics::new() }) }
+        AppState {
+            inner: Arc::new(Inner {
+                db,
+                config,
+                assets,
+                metrics: Metrics::new(),
+            }),
+        }
     }
 }
 

@@ -132,6 +132,9 @@ mod tests {
 
     #[test]
     fn codes_serialize_as_bare_numbers() {
-        assert_eq!(serde_json::to_string(&ErrorCode::NotFound).ok().as_deref(), Some("1004"));
+        assert_eq!(
+            serde_json::to_string(&ErrorCode::NotFound).ok().as_deref(),
+            Some("1004")
+        );
     }
 }

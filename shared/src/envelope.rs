@@ -62,8 +62,12 @@ impl<T: DeserializeOwned> Envelope<T> {
         if self.code != 0 {
             return Err((self.code, self.msg));
         }
-        serde_json::from_value(self.result)
-            .map_err(|e| (ErrorCode::BadRequest.as_i32(), format!("unexpected result: {e}")))
+        serde_json::from_value(self.result).map_err(|e| {
+            (
+                ErrorCode::BadRequest.as_i32(),
+                format!("unexpected result: {e}"),
+            )
+        })
     }
 }
 

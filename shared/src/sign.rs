@@ -44,9 +44,7 @@ impl std::error::Error for SignError {}
 pub fn canonical_string(body: &Map<String, Value>) -> String {
     let mut fields: Vec<(&String, &Value)> = body
         .iter()
-        .filter(|(k, v)| {
-            k.as_str() != SIGN_FIELD && !v.is_null() && v.as_str() != Some("")
-        })
+        .filter(|(k, v)| k.as_str() != SIGN_FIELD && !v.is_null() && v.as_str() != Some(""))
         .collect();
     fields.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut out = String::new();
@@ -162,7 +160,12 @@ mod tests {
             serde_json::from_str(include_str!("../signing-vectors.json")).expect("vectors parse");
         assert!(vectors.len() >= 5);
         for v in vectors {
-            assert_eq!(canonical_string(&v.body), v.canonical, "canonical of {}", v.name);
+            assert_eq!(
+                canonical_string(&v.body),
+                v.canonical,
+                "canonical of {}",
+                v.name
+            );
             assert_eq!(sign(&v.secret, &v.body), v.sign, "sign of {}", v.name);
             let mut signed = v.body.clone();
             signed.insert("sign".into(), Value::String(v.sign.clone()));
@@ -179,7 +182,10 @@ mod tests {
     #[test]
     fn nested_objects_are_sorted_compact_json() {
         let body = obj(json!({"data": {"z": [1, {"y": "é", "b": null}], "a": "q\""}}));
-        assert_eq!(canonical_string(&body), r#"data={"a":"q\"","z":[1,{"b":null,"y":"é"}]}"#);
+        assert_eq!(
+            canonical_string(&body),
+            r#"data={"a":"q\"","z":[1,{"b":null,"y":"é"}]}"#
+        );
     }
 
     #[test]

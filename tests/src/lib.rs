@@ -1,1 +1,149 @@
-//! Test harness.
+//! The end-to-end test harness: a fresh database per test on the backend the
+//! test run names, the real server on a loopback port, and headless Chromium
+//! driven over WebDriver.
+//!
+//! `HUODONG_TEST_BACKEND` picks `sqlite` (default) or `postgres`;
+//! `HUODONG_TEST_PG_URL` is the PostgreSQL admin URL the per-test databases are
+//! made from (default `postgres://postgres@127.0.0.1:5432/test`).
+
+pub mod browser;
+pub mod db;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use huodong_server::config::Config;
+use huodong_server::state::AppState;
+use tokio::sync::oneshot;
+
+pub use db::{Backend, TestDb};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A running server on its own fresh database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// A client for the test's requests.
+    pub client: reqwest::Client,
+    /// The server's state, for looking into the database.
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    // Dropped last: the database outlives the server.
+    _db: TestDb,
+}
+
+impl TestApp {
+    /// The server with the demo seeded and `public/` loaded, without the
+    /// bundle (compressing it at every start would slow every test).
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// The server with the built release bundle from `dist/`; fails clearly
+    /// when it was not built.
+    pub async fn spawn_with_bundle() -> TestApp {
+        let dist = workspace_root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "no built bundle at {}: run `trunk build --release` (scripts/test.sh does)",
+            dist.display()
+        );
+        TestApp::spawn_with(move |config| config.dist_dir = dist).await
+    }
+
+    /// As [`TestApp::spawn`], with a chance to change the configuration.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        let db = TestDb::create().await;
+        let mut config = Config::for_tests(db.url.clone());
+        config.seed_demo = true;
+        config.dist_dir = workspace_root().join("target").join("no-bundle");
+        config.public_dir = workspace_root().join("public");
+        configure(&mut config);
+        let state = huodong_server::build_state(config)
+            .await
+            .expect("server state builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let serving = state.clone();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = rx.await;
+            };
+            if let Err(err) = huodong_server::serve(listener, serving, shutdown).await {
+                eprintln!("test server stopped with {err}");
+            }
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            client: reqwest::Client::builder()
+                .no_gzip()
+                .no_brotli()
+                .build()
+                .expect("client"),
+            state,
+            shutdown: Some(tx),
+            _db: db,
+        }
+    }
+
+    /// The full URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET answered")
+    }
+
+    /// `GET path` with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("GET answered")
+    }
+
+    /// `POST path` with a raw body and JSON content type.
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("POST answered")
+    }
+
+    /// `GET /api/v1/activities/{id}` as JSON.
+    pub async fn get_activity(&self, id: &str) -> serde_json::Value {
+        self.get(&format!("/api/v1/activities/{id}"))
+            .await
+            .json()
+            .await
+            .expect("JSON envelope")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing (build tools, Chromium,
+# ChromeDriver, a CJK font), checks format and lints, builds the release
+# bundle, runs every test on SQLite and again on PostgreSQL (each test on its
+# own fresh database), the browser tests included, and the bundle benchmark.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/tools.sh
+. scripts/postgres.sh
+started=$SECONDS
+step() { log "── $* ($((SECONDS - started)) s)"; }
+
+step "tools"
+ensure_build_tools
+ensure_browser
+
+step "format"
+cargo fmt --all -- --check
+
+step "bundle: trunk build --release"
+trunk build --release >&2
+
+step "lints"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked -p huodong-app --target wasm32-unknown-unknown -- -D warnings
+
+step "PostgreSQL"
+ensure_postgres
+
+step "tests on SQLite"
+HUODONG_TEST_BACKEND=sqlite cargo test --locked --workspace
+
+step "tests on PostgreSQL"
+HUODONG_TEST_BACKEND=postgres cargo test --locked -p huodong-server -p huodong-tests
+
+step "bundle size benchmark"
+cargo run --locked -q -p huodong-bench -- bundle
+
+step "all tests passed"

@@ -1,0 +1,75 @@
+//! The first end-to-end browser test: the server serves the real release
+//! bundle, Chromium runs it, a Leptos component renders data that came from the
+//! server, and a screenshot is saved.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use huodong_tests::TestApp;
+use huodong_tests::browser::Browser;
+
+#[tokio::test]
+async fn the_demo_activity_renders_from_the_bundle_with_server_data() {
+    let app = TestApp::spawn_with_bundle().await;
+    let browser = Browser::start(390, 844).await;
+    let c = &browser.client;
+
+    c.goto(&app.url("/a/demo_wheel"))
+        .await
+        .expect("open activity");
+    let title = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("[data-testid=activity-title]"))
+        .await
+        .expect("the activity title renders");
+    assert_eq!(title.text().await.expect("title text"), "双11 幸运大转盘");
+    let prizes = c
+        .find_all(Locator::Css("[data-testid=prize-list] li"))
+        .await
+        .expect("prizes");
+    assert_eq!(prizes.len(), 5);
+    assert!(
+        prizes[0]
+            .text()
+            .await
+            .expect("text")
+            .contains("一等奖 · 蓝牙耳机")
+    );
+    let shot = browser.screenshot("foundation-activity").await;
+    assert!(
+        std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0) > 10_000,
+        "a real picture"
+    );
+
+    c.goto(&app.url("/")).await.expect("open home");
+    let list = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("[data-testid=activity-list]"))
+        .await
+        .expect("the list renders");
+    assert!(
+        list.text()
+            .await
+            .expect("text")
+            .contains("九宫格 · 天天抽好礼")
+    );
+    browser.screenshot("foundation-home").await;
+
+    c.goto(&app.url("/a/no_such_activity"))
+        .await
+        .expect("open missing");
+    let error = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("[data-testid=error]"))
+        .await
+        .expect("the error renders");
+    assert_eq!(
+        error.attr("data-code").await.expect("attr").as_deref(),
+        Some("1004")
+    );
+    assert!(error.text().await.expect("text").contains("活动不存在"));
+    browser.close().await;
+}

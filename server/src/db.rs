@@ -5,6 +5,7 @@
 //! migrations folder, applied at start; on PostgreSQL sqlx takes an advisory
 //! lock, so several instances starting at once migrate only once.
 
+use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -120,4 +121,35 @@ pub fn now_secs() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// Starting a transaction that will write. On SQLite it takes the write lock
+/// at once (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a read
+/// lock; on PostgreSQL it is a plain `BEGIN` and row locks do the work.
+pub trait BeginWrite {
+    /// The database of the pool.
+    type Database: sqlx::Database;
+    /// Begins the transaction.
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+/// Whether an error is a unique-key violation (a lost race or a retry).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }

@@ -3,11 +3,17 @@
 
 pub mod activities;
 pub mod assets;
+pub mod checkin;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod draw;
 pub mod error;
+pub mod ids;
 pub mod metrics;
+pub mod open;
 pub mod seed;
+pub mod session;
 pub mod state;
 pub mod telemetry;
 
@@ -41,6 +47,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::endpoint))
         .merge(activities::router())
+        .merge(open::router())
+        .merge(session::router())
+        .merge(draw::router())
+        .merge(checkin::router())
         .fallback(static_or_app)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -143,14 +153,27 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
+    let janitor = tokio::spawn(sweep_forever(db.clone()));
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;
+    janitor.abort();
     db.close().await;
     result
+}
+
+/// Every minute, deletes nonces, tickets and sessions past use.
+async fn sweep_forever(db: Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(err) = open::sweep_expired(&db).await {
+            tracing::warn!(error = %err, "sweeping expired rows failed");
+        }
+    }
 }
 
 /// What the binary does: build, bind, print where to go, serve until a signal.

@@ -3,6 +3,7 @@
 //! nothing.
 
 use huodong_shared::api::{ActivityKind, PrizeKind};
+use huodong_shared::open::{CheckinRules, Milestone, Rules};
 
 use crate::db::{Db, now_secs};
 use crate::on_db;
@@ -98,6 +99,22 @@ pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
     ),
 ];
 
+fn demo_rules(kind: ActivityKind) -> String {
+    let rules = Rules {
+        chances_per_day: 3,
+        checkin: (kind == ActivityKind::Checkin).then(|| CheckinRules {
+            milestones: vec![
+                Milestone { days: 3, prize: 2 },
+                Milestone { days: 7, prize: 1 },
+            ],
+            makeup_cost: 20,
+            makeup_limit: 2,
+        }),
+        ..Rules::default()
+    };
+    serde_json::to_string(&rules).unwrap_or_else(|_| "{}".to_owned())
+}
+
 /// Seeds the demo partner and activities if they are not there yet.
 pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
     let now = now_secs();
@@ -120,8 +137,8 @@ pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
         for &(public_id, kind, title, theme) in ACTIVITIES {
             let inserted: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO activities (public_id, partner_id, kind, title, status, starts_at, ends_at, \
-                 timezone, theme, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'published', $5, $6, 'Asia/Shanghai', $7, $8, $8) \
+                 timezone, theme, rules, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'published', $5, $6, 'Asia/Shanghai', $7, $9, $8, $8) \
                  ON CONFLICT (public_id) DO NOTHING RETURNING id",
             )
             .bind(public_id)
@@ -132,16 +149,15 @@ pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
             .bind(now + 90 * 86_400)
             .bind(theme)
             .bind(now)
+            .bind(demo_rules(kind))
             .fetch_optional(&mut *tx)
             .await?;
             let Some((activity_id,)) = inserted else { continue };
-            if kind == ActivityKind::Checkin {
-                continue;
-            }
             for (position, prize) in PRIZES.iter().enumerate() {
                 sqlx::query(
-                    "INSERT INTO prizes (activity_id, position, name, kind, probability_ppm, \
-                     stock_total, stock_left, value_cents) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+                    "INSERT INTO prizes (activity_id, position, name, kind, weight, \
+                     stock_total, stock_left, value_cents, points, coupon_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)",
                 )
                 .bind(activity_id)
                 .bind(position as i64)
@@ -150,8 +166,25 @@ pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
                 .bind(prize.ppm)
                 .bind(prize.stock)
                 .bind(prize.value_cents)
+                .bind((prize.kind == PrizeKind::Points).then_some(100i64))
+                .bind((prize.kind == PrizeKind::Coupon).then_some("110"))
                 .execute(&mut *tx)
                 .await?;
+                if prize.kind == PrizeKind::Code {
+                    let (prize_id,): (i64,) =
+                        sqlx::query_as("SELECT id FROM prizes WHERE activity_id = $1 AND position = $2")
+                            .bind(activity_id)
+                            .bind(position as i64)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    for n in 0..prize.stock.unwrap_or(0) {
+                        sqlx::query("INSERT INTO prize_codes (prize_id, code) VALUES ($1, $2)")
+                            .bind(prize_id)
+                            .bind(format!("VIP-{public_id}-{n:04}").to_uppercase())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
             }
         }
         tx.commit().await

@@ -199,6 +199,141 @@ pub struct ActivityView {
     pub theme: String,
     /// The prizes, in display order.
     pub prizes: Vec<PrizeView>,
+    /// Chances, costs and modes, as the rules page states them.
+    pub rules: crate::open::Rules,
+    /// SHA-256 of the server seed, in provably-fair mode.
+    pub fair_commitment: Option<String>,
+    /// The server seed, once a provably-fair activity has ended.
+    pub fair_seed: Option<String>,
+}
+
+/// `POST /api/v1/session`: exchange a launch ticket for a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionRequest {
+    /// The one-time ticket from the play URL.
+    pub ticket: String,
+}
+
+/// A session: send `token` as `Authorization: Bearer …` (no cookie, so it
+/// works in iframes whose third-party cookies are blocked).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The bearer token.
+    pub token: String,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+    /// The activity the ticket was for.
+    pub activity_id: String,
+    /// The partner's user id.
+    pub u_id: String,
+    /// Nickname.
+    pub nickname: Option<String>,
+    /// Avatar URL.
+    pub avatar: Option<String>,
+}
+
+/// `POST /api/v1/activities/{id}/draw`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrawRequest {
+    /// A key the app makes per press of the button: a retry with the same key
+    /// returns the same draw and never draws twice.
+    pub idempotency_key: String,
+}
+
+/// How many draws a player has left.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chances {
+    /// Left today from the daily allowance.
+    pub today_left: i64,
+    /// Extra chances (tasks, shares) left.
+    pub extra_left: i64,
+    /// Left over the whole activity from the allowance; `None` when uncapped.
+    pub total_left: Option<i64>,
+}
+
+impl Chances {
+    /// Whether the player can draw now.
+    pub fn any(&self) -> bool {
+        (self.today_left > 0 && self.total_left != Some(0)) || self.extra_left > 0
+    }
+}
+
+/// A prize a player won.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WonPrize {
+    /// The draw that won it.
+    pub draw_id: i64,
+    /// The prize.
+    pub prize_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: PrizeKind,
+    /// The redeem code, for `code` prizes.
+    pub code: Option<String>,
+    /// When, unix seconds.
+    pub won_at: i64,
+}
+
+/// The result of one draw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrawResult {
+    /// The draw's id.
+    pub draw_id: i64,
+    /// The player's draw number in this activity (1, 2, …).
+    pub seq: i64,
+    /// The prize won, or `None` for "thanks".
+    pub prize: Option<WonPrize>,
+    /// Chances left after this draw.
+    pub chances: Chances,
+}
+
+/// `GET /api/v1/activities/{id}/me`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyState {
+    /// The partner's user id.
+    pub u_id: String,
+    /// Nickname.
+    pub nickname: Option<String>,
+    /// Chances left.
+    pub chances: Chances,
+    /// Prizes won, newest first.
+    pub prizes: Vec<WonPrize>,
+    /// The check-in calendar.
+    pub checkin: CheckinState,
+}
+
+/// A player's check-in calendar.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinState {
+    /// Today in the activity's zone, as `yyyymmdd`.
+    pub today: i64,
+    /// Whether today is checked in.
+    pub checked_in_today: bool,
+    /// Consecutive days up to today (or yesterday, if today is not yet).
+    pub streak: i64,
+    /// Every checked-in day, `yyyymmdd`, ascending.
+    pub days: Vec<i64>,
+    /// Make-up check-ins still allowed.
+    pub makeups_left: i64,
+}
+
+/// `POST /api/v1/activities/{id}/checkin/makeup`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakeupRequest {
+    /// The missed day, `yyyymmdd`, before today and within the activity.
+    pub day: i64,
+}
+
+/// The result of a check-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckinResult {
+    /// The day checked in, `yyyymmdd`.
+    pub day: i64,
+    /// The streak after it.
+    pub streak: i64,
+    /// Milestone rewards this check-in reached.
+    pub rewards: Vec<WonPrize>,
 }
 
 /// `GET /api/v1/activities` lists the activities a demo install shows on its

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod codes;
 pub mod envelope;
+pub mod open;
 pub mod sign;
 
 pub use codes::ErrorCode;

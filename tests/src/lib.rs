@@ -8,6 +8,7 @@
 
 pub mod browser;
 pub mod db;
+pub mod open;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -60,7 +61,12 @@ impl TestApp {
     /// As [`TestApp::spawn`], with a chance to change the configuration.
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDb::create().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
         let mut config = Config::for_tests(db.url.clone());
+        config.listen = addr;
         config.seed_demo = true;
         config.dist_dir = workspace_root().join("target").join("no-bundle");
         config.public_dir = workspace_root().join("public");
@@ -68,10 +74,6 @@ impl TestApp {
         let state = huodong_server::build_state(config)
             .await
             .expect("server state builds");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = oneshot::channel::<()>();
         let serving = state.clone();
         tokio::spawn(async move {
@@ -128,6 +130,34 @@ impl TestApp {
             .send()
             .await
             .expect("POST answered")
+    }
+
+    /// `POST path` with a JSON body and an optional bearer token; the status
+    /// and the JSON envelope.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("POST answered");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON envelope"))
+    }
+
+    /// `GET path` with a bearer token, as JSON.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("GET answered");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON envelope"))
     }
 
     /// `GET /api/v1/activities/{id}` as JSON.

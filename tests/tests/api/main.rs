@@ -2,4 +2,10 @@
 
 mod activities;
 mod assets;
+mod checkins;
+mod concurrency;
+mod draws;
+mod fairness;
 mod health;
+mod open_api;
+mod players;

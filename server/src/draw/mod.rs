@@ -1,0 +1,526 @@
+//! Draws: one transaction that takes a chance, rolls, takes stock and records
+//! the draw with the odds it was drawn from.
+//!
+//! Invariants held by the database, so any number of server instances keep them:
+//! - a chance is taken by a guarded `UPDATE … WHERE draws_used < limit`;
+//! - stock by `UPDATE prizes SET stock_left = stock_left - 1 WHERE stock_left > 0`
+//!   (and a `CHECK (stock_left >= 0)`); a roll that lands on a prize with no
+//!   stock left becomes "thanks": that prize's probability passes to "thanks",
+//!   the others' odds do not change;
+//! - one draw per idempotency key (a unique key): a retry answers the same draw.
+//!
+//! The player's `player_activity` row is locked first, so one player's draws
+//! run one after another (per-user caps hold) while different players' run
+//! side by side on PostgreSQL.
+
+pub mod pick;
+pub mod verify;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::routing::{get, post};
+use huodong_shared::ErrorCode;
+use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
+
+use crate::activities::model::{Activity, Prize};
+use crate::checkin;
+use crate::clock;
+use crate::db::{BeginWrite, Db, is_unique_violation, now_secs};
+use crate::error::{ApiJson, ApiResult, AppError, Reply};
+use crate::on_db;
+use crate::session::Player;
+use crate::state::AppState;
+
+/// Routes of draws and the player's own state.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/activities/{id}/draw", post(draw))
+        .route("/api/v1/activities/{id}/me", get(me))
+        .route("/api/v1/activities/{id}/verify", get(verify::verify))
+        .route("/api/v1/activities/{id}/draws", get(verify::public_draws))
+}
+
+#[derive(sqlx::FromRow)]
+struct Counters {
+    draws_used: i64,
+    extra_left: i64,
+    day_used: Option<i64>,
+}
+
+/// Chances left from the counters and the rules.
+fn chances(activity: &Activity, draws_used: i64, extra_left: i64, day_used: i64) -> Chances {
+    let total_left = activity
+        .rules
+        .chances_total
+        .map(|t| (t - draws_used).max(0));
+    let mut today_left = (activity.rules.chances_per_day - day_used).max(0);
+    if let Some(total_left) = total_left {
+        today_left = today_left.min(total_left);
+    }
+    Chances {
+        today_left,
+        extra_left,
+        total_left,
+    }
+}
+
+/// The player's chances in an activity now.
+pub async fn current_chances(
+    db: &Db,
+    activity: &Activity,
+    player_id: i64,
+    day: i64,
+) -> Result<Chances, AppError> {
+    let row: Option<Counters> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT pa.draws_used, pa.extra_left, pd.draws_used AS day_used FROM player_activity pa \
+             LEFT JOIN player_days pd ON pd.activity_id = pa.activity_id AND pd.player_id = pa.player_id \
+             AND pd.day = $3 WHERE pa.activity_id = $1 AND pa.player_id = $2",
+        )
+        .bind(activity.id)
+        .bind(player_id)
+        .bind(day)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(match row {
+        Some(c) => chances(
+            activity,
+            c.draws_used,
+            c.extra_left,
+            c.day_used.unwrap_or(0),
+        ),
+        None => chances(activity, 0, 0, 0),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct DrawRow {
+    id: i64,
+    seq: i64,
+    prize_id: Option<i64>,
+    name: Option<String>,
+    kind: Option<String>,
+    code: Option<String>,
+    created_at: i64,
+}
+
+impl DrawRow {
+    fn won(self) -> Option<WonPrize> {
+        let prize_id = self.prize_id?;
+        let kind = PrizeKind::parse(self.kind.as_deref()?)?;
+        (kind != PrizeKind::Thanks).then(|| WonPrize {
+            draw_id: self.id,
+            prize_id,
+            name: self.name.unwrap_or_default(),
+            kind,
+            code: self.code,
+            won_at: self.created_at,
+        })
+    }
+}
+
+const DRAW_SELECT: &str = "SELECT d.id, d.seq, d.prize_id, p.name, p.kind, d.code, d.created_at \
+     FROM draws d LEFT JOIN prizes p ON p.id = d.prize_id";
+
+async fn find_by_key(
+    db: &Db,
+    activity_id: i64,
+    player_id: i64,
+    key: &str,
+) -> Result<Option<DrawRow>, AppError> {
+    let sql = format!(
+        "{DRAW_SELECT} WHERE d.activity_id = $1 AND d.player_id = $2 AND d.idempotency_key = $3"
+    );
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(activity_id).bind(player_id).bind(key).fetch_optional(pool).await
+    })?)
+}
+
+/// Prizes the player has won in an activity, newest first.
+pub async fn won_prizes(
+    db: &Db,
+    activity_id: i64,
+    player_id: i64,
+) -> Result<Vec<WonPrize>, AppError> {
+    let sql = format!(
+        "{DRAW_SELECT} WHERE d.activity_id = $1 AND d.player_id = $2 AND d.prize_id IS NOT NULL \
+         ORDER BY d.id DESC LIMIT 200"
+    );
+    let rows: Vec<DrawRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(activity_id).bind(player_id).fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().filter_map(DrawRow::won).collect())
+}
+
+/// Loads an activity for a player of the same partner (404 for another
+/// partner's activity: a session never reaches across partners).
+pub async fn activity_for(
+    state: &AppState,
+    player: &Player,
+    public_id: &str,
+) -> Result<Activity, AppError> {
+    let activity = Activity::get(&state.db, public_id).await?;
+    if activity.partner_id != player.partner_id {
+        return Err(AppError::not_found("活动"));
+    }
+    Ok(activity)
+}
+
+/// The local day now in the activity's zone.
+pub fn today(activity: &Activity, now: i64) -> i64 {
+    let tz = clock::zone(&activity.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    clock::local_day(now, &tz)
+}
+
+/// `POST /api/v1/activities/{id}/draw`.
+async fn draw(
+    State(state): State<AppState>,
+    player: Player,
+    Path(public_id): Path<String>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ApiJson(input): ApiJson<DrawRequest>,
+) -> ApiResult<DrawResult> {
+    let key = input.idempotency_key.trim();
+    if key.is_empty() || key.len() > 64 {
+        return Err(AppError::with_msg(
+            ErrorCode::Validation,
+            "idempotency_key: 须为 1 到 64 个字符",
+        ));
+    }
+    let activity = activity_for(&state, &player, &public_id).await?;
+    let now = now_secs();
+    let day = today(&activity, now);
+    if let Some(existing) = find_by_key(&state.db, activity.id, player.player_id, key).await? {
+        return replay(&state, &activity, &player, day, existing).await;
+    }
+    activity.check_open(now)?;
+    let outcome = run_draw(
+        &state.db,
+        &activity,
+        &player,
+        key,
+        day,
+        now,
+        &peer.ip().to_string(),
+    )
+    .await?;
+    match outcome {
+        DrawOutcome::Done(row) => {
+            let chances = current_chances(&state.db, &activity, player.player_id, day).await?;
+            Ok(Reply(DrawResult {
+                draw_id: row.id,
+                seq: row.seq,
+                prize: row.won(),
+                chances,
+            }))
+        }
+        DrawOutcome::Duplicate => {
+            match find_by_key(&state.db, activity.id, player.player_id, key).await? {
+                Some(existing) => replay(&state, &activity, &player, day, existing).await,
+                None => Err(AppError::code(ErrorCode::Conflict)),
+            }
+        }
+    }
+}
+
+async fn replay(
+    state: &AppState,
+    activity: &Activity,
+    player: &Player,
+    day: i64,
+    row: DrawRow,
+) -> ApiResult<DrawResult> {
+    let chances = current_chances(&state.db, activity, player.player_id, day).await?;
+    Ok(Reply(DrawResult {
+        draw_id: row.id,
+        seq: row.seq,
+        prize: row.won(),
+        chances,
+    }))
+}
+
+/// Inside an open transaction: checks the player's cap on `prize` and takes one
+/// from its stock. Evaluates to `"won"`, `"user_limit"` or `"out_of_stock"`.
+macro_rules! take_prize {
+    ($tx:expr, $activity_id:expr, $player_id:expr, $prize:expr) => {{
+        let prize: &Prize = $prize;
+        let capped = match prize.per_user_limit {
+            Some(limit) => {
+                let (won,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM draws WHERE activity_id = $1 AND player_id = $2 AND prize_id = $3",
+                )
+                .bind($activity_id)
+                .bind($player_id)
+                .bind(prize.id)
+                .fetch_one(&mut *$tx)
+                .await?;
+                won >= limit
+            }
+            None => false,
+        };
+        let in_stock = if capped {
+            false
+        } else if prize.stock_total.is_some() {
+            sqlx::query("UPDATE prizes SET stock_left = stock_left - 1 WHERE id = $1 AND stock_left > 0")
+                .bind(prize.id)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected()
+                == 1
+        } else {
+            true
+        };
+        if capped {
+            "user_limit"
+        } else if in_stock {
+            "won"
+        } else {
+            "out_of_stock"
+        }
+    }};
+}
+pub(crate) use take_prize;
+
+/// Inside an open transaction: hands the first free code of a prize to a
+/// draw; a lost race (PostgreSQL) moves on to the next code.
+macro_rules! claim_code {
+    ($tx:expr, $draw_id:expr, $prize_id:expr) => {{
+        let mut code: Option<String> = None;
+        for _ in 0..16 {
+            let claimed: Option<(String,)> = sqlx::query_as(
+                "UPDATE prize_codes SET draw_id = $1 WHERE id = (SELECT id FROM prize_codes \
+                 WHERE prize_id = $2 AND draw_id IS NULL ORDER BY id LIMIT 1) AND draw_id IS NULL \
+                 RETURNING code",
+            )
+            .bind($draw_id)
+            .bind($prize_id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            if let Some((c,)) = claimed {
+                sqlx::query("UPDATE draws SET code = $1 WHERE id = $2")
+                    .bind(&c)
+                    .bind($draw_id)
+                    .execute(&mut *$tx)
+                    .await?;
+                code = Some(c);
+                break;
+            }
+        }
+        code
+    }};
+}
+pub(crate) use claim_code;
+
+enum DrawOutcome {
+    Done(DrawRow),
+    /// A concurrent request with the same key won the race.
+    Duplicate,
+}
+
+#[derive(sqlx::FromRow)]
+struct Locked {
+    draw_seq: i64,
+    draws_used: i64,
+    extra_left: i64,
+}
+
+/// What a roll came to, before it is written.
+struct Decision {
+    roll: i64,
+    candidate: Option<i64>,
+    prize: Option<i64>,
+    outcome: &'static str,
+    odds: String,
+}
+
+/// Which prize a roll lands on, with the odds recorded as
+/// `[[prize_id, weight, stock_left], …]`.
+fn decide<'p>(
+    activity: &Activity,
+    prizes: &'p [Prize],
+    u_id: &str,
+    seq: i64,
+) -> (i64, Option<&'p Prize>, String) {
+    let roll = match (&activity.fair_seed, activity.rules.provably_fair) {
+        (Some(seed), true) => pick::fair_roll(
+            seed,
+            &activity.public_id,
+            &pick::player_ref(u_id),
+            seq,
+            activity.weight_total,
+        ),
+        _ => pick::random_roll(activity.weight_total),
+    };
+    let weights: Vec<i64> = prizes.iter().map(|p| p.weight).collect();
+    let candidate = pick::pick(&weights, roll).map(|i| &prizes[i]);
+    let odds = serde_json::to_string(
+        &prizes
+            .iter()
+            .map(|p| (p.id, p.weight, p.stock_left))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    (roll, candidate, odds)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_draw(
+    db: &Db,
+    activity: &Activity,
+    player: &Player,
+    key: &str,
+    day: i64,
+    now: i64,
+    ip: &str,
+) -> Result<DrawOutcome, AppError> {
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        // Lock the player's row first: the same player's draws queue here.
+        sqlx::query(
+            "INSERT INTO player_activity (activity_id, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(activity.id)
+        .bind(player.player_id)
+        .execute(&mut *tx)
+        .await?;
+        let locked: Locked = sqlx::query_as(
+            "UPDATE player_activity SET draw_seq = draw_seq + 1 WHERE activity_id = $1 AND player_id = $2 \
+             RETURNING draw_seq, draws_used, extra_left",
+        )
+        .bind(activity.id)
+        .bind(player.player_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        // Take a chance: the daily allowance (within the total cap) first, then extras.
+        let mut took = false;
+        let under_total = activity.rules.chances_total.is_none_or(|t| locked.draws_used < t);
+        if under_total {
+            sqlx::query(
+                "INSERT INTO player_days (activity_id, player_id, day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(activity.id)
+            .bind(player.player_id)
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+            took = sqlx::query(
+                "UPDATE player_days SET draws_used = draws_used + 1 \
+                 WHERE activity_id = $1 AND player_id = $2 AND day = $3 AND draws_used < $4",
+            )
+            .bind(activity.id)
+            .bind(player.player_id)
+            .bind(day)
+            .bind(activity.rules.chances_per_day)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if took {
+                sqlx::query("UPDATE player_activity SET draws_used = draws_used + 1 WHERE activity_id = $1 AND player_id = $2")
+                    .bind(activity.id)
+                    .bind(player.player_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        if !took && locked.extra_left > 0 {
+            took = sqlx::query(
+                "UPDATE player_activity SET extra_left = extra_left - 1 \
+                 WHERE activity_id = $1 AND player_id = $2 AND extra_left > 0",
+            )
+            .bind(activity.id)
+            .bind(player.player_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+        }
+        if !took {
+            return Err(AppError::code(ErrorCode::NoChancesLeft));
+        }
+
+        let prizes: Vec<Prize> = sqlx::query_as(
+            "SELECT id, position, name, kind, weight, stock_total, stock_left, per_user_limit, audit, \
+             value_cents, coupon_id, points, image FROM prizes WHERE activity_id = $1 ORDER BY position",
+        )
+        .bind(activity.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, locked.draw_seq);
+        let mut decision = Decision { roll, candidate: candidate.map(|p| p.id), prize: None, outcome: "thanks", odds };
+        if let Some(prize) = candidate {
+            if prize.kind() == PrizeKind::Thanks {
+                decision.prize = Some(prize.id);
+            } else {
+                decision.outcome = take_prize!(tx, activity.id, player.player_id, prize);
+                if decision.outcome == "won" {
+                    decision.prize = Some(prize.id);
+                }
+            }
+        }
+        let inserted = sqlx::query_as::<_, (i64,)>(
+            "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, weight_total, \
+             candidate_id, prize_id, outcome, odds, ip, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(activity.id)
+        .bind(player.player_id)
+        .bind(locked.draw_seq)
+        .bind(key)
+        .bind(day)
+        .bind(decision.roll)
+        .bind(activity.weight_total)
+        .bind(decision.candidate)
+        .bind(decision.prize)
+        .bind(decision.outcome)
+        .bind(&decision.odds)
+        .bind(ip)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        let draw_id = match inserted {
+            Ok((id,)) => id,
+            Err(err) if is_unique_violation(&err) => return Ok(DrawOutcome::Duplicate),
+            Err(err) => return Err(err.into()),
+        };
+        let mut code = None;
+        if let Some(prize) = candidate.filter(|p| decision.outcome == "won" && p.kind() == PrizeKind::Code) {
+            code = claim_code!(tx, draw_id, prize.id);
+            if code.is_none() {
+                return Err(AppError::with_msg(ErrorCode::Conflict, "兑换码发放繁忙，请重试"));
+            }
+        }
+        tx.commit().await?;
+        let prize = decision.prize.and_then(|id| prizes.iter().find(|p| p.id == id));
+        Ok(DrawOutcome::Done(DrawRow {
+            id: draw_id,
+            seq: locked.draw_seq,
+            prize_id: prize.map(|p| p.id),
+            name: prize.map(|p| p.name.clone()),
+            kind: prize.map(|p| p.kind.clone()),
+            code,
+            created_at: now,
+        }))
+    })
+}
+
+/// `GET /api/v1/activities/{id}/me`: chances, prizes and the calendar.
+async fn me(
+    State(state): State<AppState>,
+    player: Player,
+    Path(public_id): Path<String>,
+) -> ApiResult<MyState> {
+    let activity = activity_for(&state, &player, &public_id).await?;
+    let day = today(&activity, now_secs());
+    let chances = current_chances(&state.db, &activity, player.player_id, day).await?;
+    let prizes = won_prizes(&state.db, activity.id, player.player_id).await?;
+    let checkin = checkin::state(&state.db, &activity, player.player_id, day).await?;
+    Ok(Reply(MyState {
+        u_id: player.u_id,
+        nickname: player.nickname,
+        chances,
+        prizes,
+        checkin,
+    }))
+}

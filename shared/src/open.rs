@@ -1,0 +1,261 @@
+//! Bodies of the open API (`POST /open/v1/…`, partner → runtime). Every body
+//! also carries `app_id`, `timestamp`, `nonce` and `sign`, checked before these
+//! types are parsed. Fields may grow, never change.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ActivityKind, ActivityStatus, PrizeKind};
+
+/// The rules of an activity: chances, costs and modes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Draws each player gets per local day (the activity's time zone).
+    #[serde(default = "one")]
+    pub chances_per_day: i64,
+    /// Draws each player gets over the whole activity; `None` for no cap.
+    #[serde(default)]
+    pub chances_total: Option<i64>,
+    /// Partner points each draw costs (deducted through the partner).
+    #[serde(default)]
+    pub points_cost: i64,
+    /// Ask the partner's condition callback before a player plays.
+    #[serde(default)]
+    pub condition_check: bool,
+    /// Publish SHA-256 of a server seed before the start, reveal the seed after
+    /// the end, and derive every draw from (seed, user, draw number).
+    #[serde(default)]
+    pub provably_fair: bool,
+    /// Check-in calendar settings (for `checkin` activities).
+    #[serde(default)]
+    pub checkin: Option<CheckinRules>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            chances_per_day: 1,
+            chances_total: None,
+            points_cost: 0,
+            condition_check: false,
+            provably_fair: false,
+            checkin: None,
+        }
+    }
+}
+
+/// Check-in calendar rules.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinRules {
+    /// Streak lengths that earn a reward, each with the prize (by position in
+    /// the prize list) it awards.
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+    /// Points a make-up check-in (补签) costs.
+    #[serde(default)]
+    pub makeup_cost: i64,
+    /// How many make-up check-ins a player may make over the activity.
+    #[serde(default)]
+    pub makeup_limit: i64,
+}
+
+/// A streak reward.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// Consecutive days, e.g. 3, 7 or 30.
+    pub days: i64,
+    /// Index into the activity's prize list.
+    pub prize: usize,
+}
+
+/// A prize in `activity/create` and `activity/update`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrizeInput {
+    /// Name players read.
+    pub name: String,
+    /// What it is.
+    pub kind: PrizeKind,
+    /// Relative weight; use either weights for every prize or probabilities.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Probability of one draw, 0 to 1 (e.g. `0.05` for 5 %); what is left
+    /// to 1 is "thanks".
+    #[serde(default)]
+    pub probability: Option<f64>,
+    /// How many exist; `None` for unlimited (not allowed for goods and codes).
+    #[serde(default)]
+    pub stock: Option<i64>,
+    /// Value in cents, for reports.
+    #[serde(default)]
+    pub value: i64,
+    /// The partner coupon id, for `coupon` prizes.
+    #[serde(default)]
+    pub coupon_id: Option<String>,
+    /// Points awarded, for `points` prizes.
+    #[serde(default)]
+    pub points: Option<i64>,
+    /// Needs the partner's winner audit before it is awarded.
+    #[serde(default)]
+    pub audit: bool,
+    /// Most times one player can win it; `None` for no cap.
+    #[serde(default)]
+    pub per_user_limit: Option<i64>,
+    /// Redeem codes, for `code` prizes: one is handed out per win.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// Image URL.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// `activity/create`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateActivity {
+    /// The kind of activity.
+    pub template: ActivityKind,
+    /// Title, 1 to 60 characters.
+    pub title: String,
+    /// Start, unix seconds.
+    pub starts_at: i64,
+    /// End, unix seconds, after the start.
+    pub ends_at: i64,
+    /// IANA time zone; `Asia/Shanghai` when absent.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// Chances, costs and modes.
+    #[serde(default)]
+    pub rules: Rules,
+    /// The prizes, in display order.
+    #[serde(default)]
+    pub prizes: Vec<PrizeInput>,
+    /// Theme name; the kind's default when absent.
+    #[serde(default)]
+    pub theme: Option<String>,
+}
+
+/// `activity/update`: any field given replaces the current one. Prizes, odds,
+/// rules and the time window are locked once the activity has started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UpdateActivity {
+    /// Which activity.
+    pub activity_id: String,
+    /// New title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// New start.
+    #[serde(default)]
+    pub starts_at: Option<i64>,
+    /// New end.
+    #[serde(default)]
+    pub ends_at: Option<i64>,
+    /// New time zone.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// New rules.
+    #[serde(default)]
+    pub rules: Option<Rules>,
+    /// New prize list (replaces the old one).
+    #[serde(default)]
+    pub prizes: Option<Vec<PrizeInput>>,
+    /// New theme.
+    #[serde(default)]
+    pub theme: Option<String>,
+}
+
+/// `activity/publish`, `activity/end`, `activity/get`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityRef {
+    /// Which activity.
+    pub activity_id: String,
+}
+
+/// A prize as the partner sees it (with stock left).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrizeInfo {
+    /// Id within the runtime.
+    pub prize_id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: PrizeKind,
+    /// Weight, out of the activity's `weight_total`.
+    pub weight: i64,
+    /// Probability of one draw in parts per million (rounded for display).
+    pub probability_ppm: i64,
+    /// Stock at the start; `None` for unlimited.
+    pub stock: Option<i64>,
+    /// Stock left.
+    pub stock_left: Option<i64>,
+    /// Most wins per player.
+    pub per_user_limit: Option<i64>,
+    /// Needs winner audit.
+    pub audit: bool,
+}
+
+/// What `activity/create`, `update`, `publish`, `end` and `get` answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityInfo {
+    /// Public id.
+    pub activity_id: String,
+    /// Kind.
+    pub template: ActivityKind,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: ActivityStatus,
+    /// Start, unix seconds.
+    pub starts_at: i64,
+    /// End, unix seconds.
+    pub ends_at: i64,
+    /// Time zone.
+    pub timezone: String,
+    /// Theme.
+    pub theme: String,
+    /// Rules.
+    pub rules: Rules,
+    /// The sum of prize weights plus "thanks": a draw picks `[0, weight_total)`.
+    pub weight_total: i64,
+    /// Prizes.
+    pub prizes: Vec<PrizeInfo>,
+    /// SHA-256 of the server seed (provably-fair mode).
+    pub fair_commitment: Option<String>,
+    /// The server seed, revealed once the activity has ended.
+    pub fair_seed: Option<String>,
+    /// The player page (iframe src without a ticket).
+    pub play_url: String,
+    /// The public rules page.
+    pub rules_url: String,
+}
+
+/// `user/ticket`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketRequest {
+    /// The partner's user id.
+    pub u_id: String,
+    /// Nickname shown in the activity.
+    #[serde(default)]
+    pub nickname: Option<String>,
+    /// Avatar URL.
+    #[serde(default)]
+    pub avatar: Option<String>,
+    /// The activity the user opens.
+    pub activity_id: String,
+}
+
+/// What `user/ticket` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketInfo {
+    /// One-time launch ticket.
+    pub ticket: String,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+    /// The iframe src, ticket included.
+    pub play_url: String,
+}

@@ -1,0 +1,80 @@
+//! Correctness under load: many players drawing at once on a hot prize.
+
+use std::sync::Arc;
+
+use huodong_tests::TestApp;
+use huodong_tests::open::lottery;
+use serde_json::json;
+
+const USERS: usize = 500;
+const DRAWS_PER_USER: usize = 4;
+const STOCK: i64 = 10;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_thousand_concurrent_draws_never_oversell_or_exceed_a_limit() {
+    let app = Arc::new(TestApp::spawn().await);
+    let id = app
+        .published(lottery(
+            "压力测试",
+            json!([
+                {"name": "一等奖", "kind": "goods", "probability": 0.5, "stock": STOCK, "per_user_limit": 1},
+                {"name": "积分", "kind": "points", "points": 1, "probability": 0.5}
+            ]),
+            json!({"chances_per_day": 3, "chances_total": 3}),
+        ))
+        .await;
+    let mut tokens = Vec::with_capacity(USERS);
+    for n in 0..USERS {
+        tokens.push(app.login(&id, &format!("load-{n}")).await);
+    }
+    // Every user presses four times at once: one press more than allowed.
+    let mut tasks = Vec::with_capacity(USERS * DRAWS_PER_USER);
+    for token in &tokens {
+        for k in 0..DRAWS_PER_USER {
+            let (app, id, token) = (app.clone(), id.clone(), token.clone());
+            tasks.push(tokio::spawn(async move {
+                app.draw(&token, &id, &format!("press-{k}")).await
+            }));
+        }
+    }
+    let (mut ok, mut no_chance, mut won) = (0, 0, 0);
+    for task in tasks {
+        let (status, reply) = task.await.expect("task");
+        match reply["code"].as_i64() {
+            Some(0) => {
+                ok += 1;
+                if reply["result"]["prize"]["name"] == "一等奖" {
+                    won += 1;
+                }
+            }
+            Some(2004) => no_chance += 1,
+            other => panic!("unexpected answer {status} {other:?}: {reply}"),
+        }
+    }
+    assert_eq!(ok, USERS * 3, "each user drew exactly their three chances");
+    assert_eq!(no_chance, USERS);
+    assert_eq!(won, STOCK, "exactly the stock was won");
+    let stock_left = app
+        .scalar("SELECT stock_left FROM prizes WHERE name = '一等奖'")
+        .await;
+    let awarded = app
+        .scalar("SELECT COUNT(*) FROM draws d JOIN prizes p ON p.id = d.prize_id WHERE p.name = '一等奖'")
+        .await;
+    assert_eq!(
+        stock_left + awarded,
+        STOCK,
+        "stock left + prizes won = stock at start"
+    );
+    assert_eq!(stock_left, 0);
+    let over_cap = app
+        .scalar(
+            "SELECT COUNT(*) FROM (SELECT player_id FROM draws d JOIN prizes p ON p.id = d.prize_id \
+             WHERE p.name = '一等奖' GROUP BY player_id HAVING COUNT(*) > 1) x",
+        )
+        .await;
+    assert_eq!(over_cap, 0, "no user won the capped prize twice");
+    let over_limit = app
+        .scalar("SELECT COUNT(*) FROM (SELECT player_id FROM draws GROUP BY player_id HAVING COUNT(*) > 3) x")
+        .await;
+    assert_eq!(over_limit, 0, "no user drew more than allowed");
+}

@@ -9,6 +9,7 @@
 pub mod browser;
 pub mod db;
 pub mod open;
+pub mod process;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,12 +27,10 @@ pub fn workspace_root() -> PathBuf {
 
 /// A running server on its own fresh database.
 pub struct TestApp {
-    /// `http://127.0.0.1:PORT`.
-    pub base: String,
+    /// The HTTP client for it.
+    pub api: Api,
     /// The bound address.
     pub addr: SocketAddr,
-    /// A client for the test's requests.
-    pub client: reqwest::Client,
     /// The server's state, for looking into the database.
     pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
@@ -85,17 +84,29 @@ impl TestApp {
             }
         });
         TestApp {
-            base: format!("http://{addr}"),
+            api: Api::new(format!("http://{addr}")),
             addr,
-            client: reqwest::Client::builder()
-                .no_gzip()
-                .no_brotli()
-                .build()
-                .expect("client"),
             state,
             shutdown: Some(tx),
             _db: db,
         }
+    }
+}
+
+/// An HTTP client for one running server (in-process or a child process).
+#[derive(Clone, Debug)]
+pub struct Api {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The client.
+    pub client: reqwest::Client,
+}
+
+impl Api {
+    /// A client for the server at `base`.
+    pub fn new(base: String) -> Api {
+        let client = reqwest::Client::builder().no_gzip().no_brotli().build().expect("client");
+        Api { base, client }
     }
 
     /// The full URL of `path`.
@@ -167,6 +178,13 @@ impl TestApp {
             .json()
             .await
             .expect("JSON envelope")
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }
 

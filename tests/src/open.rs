@@ -5,7 +5,7 @@ use huodong_server::seed::{DEMO_APP_ID, DEMO_SECRET};
 use huodong_shared::sign;
 use serde_json::{Map, Value, json};
 
-use crate::TestApp;
+use crate::{Api, TestApp};
 
 /// Adds `app_id`, a fresh `timestamp` and `nonce`, and signs with `secret`.
 pub fn signed_body(app_id: &str, secret: &str, body: Value) -> Map<String, Value> {
@@ -41,7 +41,7 @@ pub fn lottery(title: &str, prizes: Value, rules: Value) -> Value {
     })
 }
 
-impl TestApp {
+impl Api {
     /// Sends a body already signed (or tampered with) to `/open/v1/{endpoint}`.
     pub async fn open_raw(&self, endpoint: &str, body: &Map<String, Value>) -> (u16, Value) {
         self.post_json(
@@ -119,6 +119,9 @@ impl TestApp {
         body["result"].clone()
     }
 
+}
+
+impl TestApp {
     /// Runs a scalar query on the test's database.
     pub async fn scalar(&self, sql: &str) -> i64 {
         huodong_server::on_db!(&self.state.db, pool => {

@@ -1,8 +1,11 @@
 //! Benchmarks. Each prints its headline figures as `BENCH name=value unit`
 //! lines, with a ratio against a baseline from the same run or a fixed budget.
 //!
+//! `huodong-bench draws` drives the server over HTTP (see `load.rs`).
 //! `huodong-bench bundle` measures the release bundle in `dist/` (run
 //! `trunk build --release` first): wasm + JS glue + CSS, gzip -9 and brotli 11.
+
+mod load;
 
 use std::path::PathBuf;
 
@@ -28,11 +31,28 @@ enum Command {
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
     },
+    /// Draw throughput and latency over HTTP against a no-op endpoint, on
+    /// SQLite and (unless --no-postgres) on PostgreSQL.
+    Draws {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// Seconds per run.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Skip PostgreSQL.
+        #[arg(long)]
+        no_postgres: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Bundle { dist } => bundle(dist),
+        Command::Draws { clients, seconds, no_postgres } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(load::run(clients, seconds, !no_postgres)),
     }
 }
 

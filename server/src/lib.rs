@@ -45,6 +45,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/v1/ping", get(ping))
         .route("/metrics", get(metrics::endpoint))
         .merge(activities::router())
         .merge(open::router())
@@ -91,6 +92,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// `GET /api/v1/ping`: a no-op JSON answer through the whole stack, the
+/// baseline the draw benchmark compares against.
+async fn ping() -> error::Reply<&'static str> {
+    error::Reply("pong")
 }
 
 /// Static files, and the app's `index.html` for every client-side route.

@@ -57,9 +57,17 @@ impl TestApp {
         TestApp::spawn_with(move |config| config.dist_dir = dist).await
     }
 
+    /// As [`TestApp::spawn`], on a given backend whatever the environment says.
+    pub async fn spawn_on(backend: Backend) -> TestApp {
+        TestApp::start(TestDb::create_on(backend).await, |_| {}).await
+    }
+
     /// As [`TestApp::spawn`], with a chance to change the configuration.
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-        let db = TestDb::create().await;
+        TestApp::start(TestDb::create().await, configure).await
+    }
+
+    async fn start(db: TestDb, configure: impl FnOnce(&mut Config)) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");

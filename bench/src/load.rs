@@ -1,0 +1,145 @@
+//! The draw benchmark: the real server over HTTP on loopback, many concurrent
+//! clients, a no-op endpoint as the baseline measured in the same run.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use huodong_tests::db::Backend;
+use huodong_tests::open::lottery;
+use huodong_tests::{Api, TestApp};
+use serde_json::{json, Value};
+
+/// What one run measured.
+pub struct Figures {
+    /// Requests answered per second.
+    pub rps: f64,
+    /// Median latency, ms.
+    pub p50_ms: f64,
+    /// 99th percentile latency, ms.
+    pub p99_ms: f64,
+    /// Answers that were not success.
+    pub errors: u64,
+}
+
+/// Runs `request` from `clients` concurrent loops for `duration`.
+async fn drive<F, Fut>(clients: usize, duration: Duration, request: F) -> Figures
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let request = Arc::new(request);
+    let counter = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (request, counter, errors) = (request.clone(), counter.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                if !request(n).await {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                latencies.push(t.elapsed().as_micros() as u64);
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap_or_default());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    let pct = |q: f64| all.get(((all.len() as f64 - 1.0) * q) as usize).copied().unwrap_or(0) as f64 / 1000.0;
+    Figures { rps: all.len() as f64 / elapsed, p50_ms: pct(0.5), p99_ms: pct(0.99), errors: errors.load(Ordering::Relaxed) }
+}
+
+fn print(name: &str, f: &Figures, baseline: Option<&Figures>) {
+    println!("BENCH {name}_rps={:.0} req/s", f.rps);
+    println!("BENCH {name}_p50={:.2} ms", f.p50_ms);
+    println!("BENCH {name}_p99={:.2} ms", f.p99_ms);
+    if f.errors > 0 {
+        println!("BENCH {name}_errors={} count", f.errors);
+    }
+    if let Some(b) = baseline {
+        println!("BENCH {name}_vs_noop={:.3} ratio", f.rps / b.rps);
+    }
+}
+
+async fn ping(api: Api, clients: usize, duration: Duration) -> Figures {
+    let url = api.url("/api/v1/ping");
+    drive(clients, duration, move |_| {
+        let (client, url) = (api.client.clone(), url.clone());
+        async move { matches!(client.get(&url).send().await, Ok(r) if r.status().is_success()) }
+    })
+    .await
+}
+
+async fn draws(api: Api, id: String, tokens: Arc<Vec<String>>, clients: usize, duration: Duration) -> Figures {
+    drive(clients, duration, move |n| {
+        let (api, id, tokens) = (api.clone(), id.clone(), tokens.clone());
+        async move {
+            let token = &tokens[(n as usize) % tokens.len()];
+            let (_, reply) = api.draw(token, &id, &format!("bench-{n}")).await;
+            reply["code"] == 0
+        }
+    })
+    .await
+}
+
+async fn activity(app: &TestApp, title: &str, prizes: Value) -> String {
+    app.published(lottery(title, prizes, json!({"chances_per_day": 1000}))).await
+}
+
+async fn players(app: &TestApp, id: &str, n: usize) -> Arc<Vec<String>> {
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        tokens.push(app.login(id, &format!("bench-{i}")).await);
+    }
+    Arc::new(tokens)
+}
+
+/// One backend: hot prize with small stock, unlimited prize, and (a hot row)
+/// a prize every draw takes from.
+async fn backend(name: &str, backend: Backend, clients: usize, duration: Duration, noop: Option<&Figures>) -> Figures {
+    let app = TestApp::spawn_on(backend).await;
+    let users = 300;
+    let hot = activity(&app, "热门小库存", json!([{"name": "大奖", "kind": "goods", "probability": 0.5, "stock": 10}])).await;
+    let tokens = players(&app, &hot, users).await;
+    let hot_figures = draws(app.api.clone(), hot.clone(), tokens, clients, duration).await;
+    print(&format!("draw_{name}_hot"), &hot_figures, noop);
+    let left = app.scalar("SELECT stock_left FROM prizes WHERE name = '大奖'").await;
+    let won = app.scalar("SELECT COUNT(*) FROM draws d JOIN prizes p ON p.id = d.prize_id WHERE p.name = '大奖'").await;
+    println!("BENCH draw_{name}_oversold={} count", (won + left - 10).max(0));
+
+    let open = activity(&app, "不限量", json!([{"name": "积分", "kind": "points", "points": 1, "probability": 0.5}])).await;
+    let tokens = players(&app, &open, users).await;
+    let open_figures = draws(app.api.clone(), open, tokens, clients, duration).await;
+    print(&format!("draw_{name}_unlimited"), &open_figures, noop);
+
+    let row = activity(&app, "热点行", json!([{"name": "人人有份", "kind": "goods", "probability": 1.0, "stock": 1_000_000_000}])).await;
+    let tokens = players(&app, &row, users).await;
+    let row_figures = draws(app.api.clone(), row, tokens, clients, duration).await;
+    print(&format!("draw_{name}_hot_row"), &row_figures, noop);
+    hot_figures
+}
+
+/// Runs the whole benchmark.
+pub async fn run(clients: usize, seconds: u64, postgres: bool) -> anyhow::Result<()> {
+    let duration = Duration::from_secs(seconds);
+    println!("# {clients} concurrent clients, {seconds} s per run, server and clients in one process on loopback");
+    let app = TestApp::spawn_on(Backend::Sqlite).await;
+    let noop = ping(app.api.clone(), clients, duration).await;
+    print("noop", &noop, None);
+    drop(app);
+    backend("sqlite", Backend::Sqlite, clients, duration, Some(&noop)).await;
+    if postgres {
+        backend("pg", Backend::Postgres, clients, duration, Some(&noop)).await;
+    }
+    Ok(())
+}

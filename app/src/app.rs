@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{activity::ActivityPage, home::Home, not_found::NotFound};
+use crate::pages::{activity::ActivityPage, home::Home, not_found::NotFound, rules::RulesPage};
 
 /// The app: `/` lists activities, `/a/:id` plays one.
 #[component]
@@ -15,6 +15,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/a/:id") view=ActivityPage />
+                    <Route path=path!("/a/:id/rules") view=RulesPage />
                 </Routes>
             </main>
         </Router>

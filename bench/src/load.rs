@@ -1,14 +1,14 @@
 //! The draw benchmark: the real server over HTTP on loopback, many concurrent
 //! clients, a no-op endpoint as the baseline measured in the same run.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use huodong_tests::db::Backend;
 use huodong_tests::open::lottery;
 use huodong_tests::{Api, TestApp};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// What one run measured.
 pub struct Figures {
@@ -55,8 +55,18 @@ where
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_unstable();
-    let pct = |q: f64| all.get(((all.len() as f64 - 1.0) * q) as usize).copied().unwrap_or(0) as f64 / 1000.0;
-    Figures { rps: all.len() as f64 / elapsed, p50_ms: pct(0.5), p99_ms: pct(0.99), errors: errors.load(Ordering::Relaxed) }
+    let pct = |q: f64| {
+        all.get(((all.len() as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
+    Figures {
+        rps: all.len() as f64 / elapsed,
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+        errors: errors.load(Ordering::Relaxed),
+    }
 }
 
 fn print(name: &str, f: &Figures, baseline: Option<&Figures>) {
@@ -80,7 +90,13 @@ async fn ping(api: Api, clients: usize, duration: Duration) -> Figures {
     .await
 }
 
-async fn draws(api: Api, id: String, tokens: Arc<Vec<String>>, clients: usize, duration: Duration) -> Figures {
+async fn draws(
+    api: Api,
+    id: String,
+    tokens: Arc<Vec<String>>,
+    clients: usize,
+    duration: Duration,
+) -> Figures {
     drive(clients, duration, move |n| {
         let (api, id, tokens) = (api.clone(), id.clone(), tokens.clone());
         async move {
@@ -93,7 +109,8 @@ async fn draws(api: Api, id: String, tokens: Arc<Vec<String>>, clients: usize, d
 }
 
 async fn activity(app: &TestApp, title: &str, prizes: Value) -> String {
-    app.published(lottery(title, prizes, json!({"chances_per_day": 1000}))).await
+    app.published(lottery(title, prizes, json!({"chances_per_day": 1000})))
+        .await
 }
 
 async fn players(app: &TestApp, id: &str, n: usize) -> Arc<Vec<String>> {
@@ -106,23 +123,53 @@ async fn players(app: &TestApp, id: &str, n: usize) -> Arc<Vec<String>> {
 
 /// One backend: hot prize with small stock, unlimited prize, and (a hot row)
 /// a prize every draw takes from.
-async fn backend(name: &str, backend: Backend, clients: usize, duration: Duration, noop: Option<&Figures>) -> Figures {
+async fn backend(
+    name: &str,
+    backend: Backend,
+    clients: usize,
+    duration: Duration,
+    noop: Option<&Figures>,
+) -> Figures {
     let app = TestApp::spawn_on(backend).await;
     let users = 300;
-    let hot = activity(&app, "热门小库存", json!([{"name": "大奖", "kind": "goods", "probability": 0.5, "stock": 10}])).await;
+    let hot = activity(
+        &app,
+        "热门小库存",
+        json!([{"name": "大奖", "kind": "goods", "probability": 0.5, "stock": 10}]),
+    )
+    .await;
     let tokens = players(&app, &hot, users).await;
     let hot_figures = draws(app.api.clone(), hot.clone(), tokens, clients, duration).await;
     print(&format!("draw_{name}_hot"), &hot_figures, noop);
-    let left = app.scalar("SELECT stock_left FROM prizes WHERE name = '大奖'").await;
-    let won = app.scalar("SELECT COUNT(*) FROM draws d JOIN prizes p ON p.id = d.prize_id WHERE p.name = '大奖'").await;
-    println!("BENCH draw_{name}_oversold={} count", (won + left - 10).max(0));
+    let left = app
+        .scalar("SELECT stock_left FROM prizes WHERE name = '大奖'")
+        .await;
+    let won = app
+        .scalar(
+            "SELECT COUNT(*) FROM draws d JOIN prizes p ON p.id = d.prize_id WHERE p.name = '大奖'",
+        )
+        .await;
+    println!(
+        "BENCH draw_{name}_oversold={} count",
+        (won + left - 10).max(0)
+    );
 
-    let open = activity(&app, "不限量", json!([{"name": "积分", "kind": "points", "points": 1, "probability": 0.5}])).await;
+    let open = activity(
+        &app,
+        "不限量",
+        json!([{"name": "积分", "kind": "points", "points": 1, "probability": 0.5}]),
+    )
+    .await;
     let tokens = players(&app, &open, users).await;
     let open_figures = draws(app.api.clone(), open, tokens, clients, duration).await;
     print(&format!("draw_{name}_unlimited"), &open_figures, noop);
 
-    let row = activity(&app, "热点行", json!([{"name": "人人有份", "kind": "goods", "probability": 1.0, "stock": 1_000_000_000}])).await;
+    let row = activity(
+        &app,
+        "热点行",
+        json!([{"name": "人人有份", "kind": "goods", "probability": 1.0, "stock": 1_000_000_000}]),
+    )
+    .await;
     let tokens = players(&app, &row, users).await;
     let row_figures = draws(app.api.clone(), row, tokens, clients, duration).await;
     print(&format!("draw_{name}_hot_row"), &row_figures, noop);
@@ -132,7 +179,9 @@ async fn backend(name: &str, backend: Backend, clients: usize, duration: Duratio
 /// Runs the whole benchmark.
 pub async fn run(clients: usize, seconds: u64, postgres: bool) -> anyhow::Result<()> {
     let duration = Duration::from_secs(seconds);
-    println!("# {clients} concurrent clients, {seconds} s per run, server and clients in one process on loopback");
+    println!(
+        "# {clients} concurrent clients, {seconds} s per run, server and clients in one process on loopback"
+    );
     let app = TestApp::spawn_on(Backend::Sqlite).await;
     let noop = ping(app.api.clone(), clients, duration).await;
     print("noop", &noop, None);

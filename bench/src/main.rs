@@ -49,7 +49,11 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Bundle { dist } => bundle(dist),
-        Command::Draws { clients, seconds, no_postgres } => tokio::runtime::Builder::new_multi_thread()
+        Command::Draws {
+            clients,
+            seconds,
+            no_postgres,
+        } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?
             .block_on(load::run(clients, seconds, !no_postgres)),

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
+use huodong_tests::TestDb;
 use huodong_tests::open::lottery;
 use huodong_tests::process::ServerProcess;
-use huodong_tests::TestDb;
 use serde_json::json;
 
 const USERS: usize = 500;
@@ -40,7 +40,9 @@ async fn three_instances_share_stock_and_limits_exactly() {
             // Each press goes to a different instance than the last.
             let api = servers[(n + k) % 3].clone();
             let (id, token) = (id.clone(), token.clone());
-            tasks.push(tokio::spawn(async move { api.draw(&token, &id, &format!("k{k}")).await }));
+            tasks.push(tokio::spawn(async move {
+                api.draw(&token, &id, &format!("k{k}")).await
+            }));
         }
     }
     let (mut ok, mut refused, mut won) = (0, 0, 0);
@@ -58,7 +60,9 @@ async fn three_instances_share_stock_and_limits_exactly() {
     assert_eq!((ok, refused), (USERS * 3, USERS));
     assert_eq!(won, STOCK);
 
-    let pool = huodong_server::db::Db::connect(&db.url, 2).await.expect("connect");
+    let pool = huodong_server::db::Db::connect(&db.url, 2)
+        .await
+        .expect("connect");
     let (left, awarded, over): (i64, i64, i64) = huodong_server::on_db!(&pool, p => {
         let left: i64 = sqlx::query_scalar("SELECT stock_left FROM prizes WHERE name = '大奖'").fetch_one(p).await.expect("left");
         let awarded: i64 = sqlx::query_scalar(

@@ -113,7 +113,11 @@ pub struct Api {
 impl Api {
     /// A client for the server at `base`.
     pub fn new(base: String) -> Api {
-        let client = reqwest::Client::builder().no_gzip().no_brotli().build().expect("client");
+        let client = reqwest::Client::builder()
+            .no_gzip()
+            .no_brotli()
+            .build()
+            .expect("client");
         Api { base, client }
     }
 

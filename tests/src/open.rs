@@ -118,7 +118,6 @@ impl Api {
         assert_eq!(status, 200, "{body}");
         body["result"].clone()
     }
-
 }
 
 impl TestApp {

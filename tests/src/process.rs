@@ -39,15 +39,26 @@ impl ServerProcess {
             command.arg("--seed-demo");
         }
         let child = command.spawn().expect("server process starts");
-        let server = ServerProcess { api: Api::new(format!("http://127.0.0.1:{port}")), child };
+        let server = ServerProcess {
+            api: Api::new(format!("http://127.0.0.1:{port}")),
+            child,
+        };
         let started = Instant::now();
         loop {
-            if let Ok(response) = server.api.client.get(server.api.url("/healthz")).send().await
+            if let Ok(response) = server
+                .api
+                .client
+                .get(server.api.url("/healthz"))
+                .send()
+                .await
                 && response.status().is_success()
             {
                 return server;
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "server on port {port} did not come up");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "server on port {port} did not come up"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -57,6 +57,29 @@ async fn the_demo_activity_renders_from_the_bundle_with_server_data() {
     );
     browser.screenshot("foundation-home").await;
 
+    c.goto(&app.url("/a/demo_wheel/rules"))
+        .await
+        .expect("open rules");
+    let chances = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("[data-testid=rules-chances]"))
+        .await
+        .expect("the rules page renders");
+    assert_eq!(chances.text().await.expect("text"), "每人每天 3 次");
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        body.contains("归入「谢谢参与」"),
+        "the rules say where an empty prize's odds go"
+    );
+    browser.screenshot("foundation-rules").await;
+
     c.goto(&app.url("/a/no_such_activity"))
         .await
         .expect("open missing");

@@ -28,6 +28,7 @@ pub fn ActivityPage() -> impl IntoView {
                                 </p>
                             </header>
                             <PrizeList prizes=a.prizes />
+                            <p class="back"><a class="button secondary" href=format!("/a/{}/rules", a.id)>"查看活动规则"</a></p>
                         </article>
                     }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),

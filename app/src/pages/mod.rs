@@ -3,3 +3,4 @@
 pub mod activity;
 pub mod home;
 pub mod not_found;
+pub mod rules;

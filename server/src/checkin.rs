@@ -158,7 +158,7 @@ async fn checkin(
             .bind(player.player_id)
             .fetch_one(&mut *tx)
             .await?;
-            let outcome = take_prize!(tx, activity.id, player.player_id, prize);
+            let outcome = take_prize!(tx, &activity, player.player_id, prize, now);
             let won = outcome == "won";
             let (draw_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, weight_total, \

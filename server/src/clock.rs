@@ -33,6 +33,13 @@ pub fn date_of(day: i64) -> Option<Date> {
     .ok()
 }
 
+/// Local calendar days from the day of `from` to the day of `to` (0 when the same day).
+pub fn days_between(from: i64, to: i64, tz: &TimeZone) -> Option<i64> {
+    let a = date_of(local_day(from, tz))?;
+    let b = date_of(local_day(to, tz))?;
+    Some(i64::from(a.until(b).ok()?.get_days()))
+}
+
 /// The day before `day`.
 pub fn previous_day(day: i64) -> Option<i64> {
     date_of(day)?.yesterday().ok().map(day_number)

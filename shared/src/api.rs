@@ -176,6 +176,8 @@ pub struct PrizeView {
     pub stock_total: Option<i64>,
     /// An image URL, if the merchant set one.
     pub image: Option<String>,
+    /// The release plan, if the stock is released over the campaign.
+    pub release: Option<crate::open::Release>,
 }
 
 /// An activity as the player app and the rules page show it.

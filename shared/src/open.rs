@@ -113,6 +113,30 @@ pub struct PrizeInput {
     /// Image URL.
     #[serde(default)]
     pub image: Option<String>,
+    /// Release the stock over the campaign instead of all at once.
+    #[serde(default)]
+    pub release: Option<Release>,
+}
+
+/// How often a release plan adds stock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseEvery {
+    /// Each local day of the activity's zone, from the start day.
+    Day,
+    /// Each hour from the start.
+    Hour,
+}
+
+/// A release plan: `amount` more of the stock becomes winnable each period
+/// (what is not won rolls over), never more than the stock in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// The period.
+    pub every: ReleaseEvery,
+    /// How many each period.
+    pub amount: i64,
 }
 
 /// `activity/create`.
@@ -197,6 +221,8 @@ pub struct PrizeInfo {
     pub per_user_limit: Option<i64>,
     /// Needs winner audit.
     pub audit: bool,
+    /// The release plan, if any.
+    pub release: Option<Release>,
 }
 
 /// What `activity/create`, `update`, `publish`, `end` and `get` answer.

@@ -1,6 +1,7 @@
 //! The prizes with their quantities and odds, as the rules require.
 
 use huodong_shared::api::{PrizeKind, PrizeView};
+use huodong_shared::open::ReleaseEvery;
 use leptos::prelude::*;
 
 use crate::format::percent;
@@ -13,11 +14,18 @@ pub fn PrizeList(prizes: Vec<PrizeView>) -> impl IntoView {
             <h2 id="prizes-heading">"奖品设置"</h2>
             <ul data-testid="prize-list">
                 {prizes.into_iter().map(|p| {
-                    let quantity = match (p.kind, p.stock_total) {
+                    let mut quantity = match (p.kind, p.stock_total) {
                         (PrizeKind::Thanks, _) => "—".to_owned(),
                         (_, Some(n)) => format!("{n} 份"),
                         (_, None) => "不限".to_owned(),
                     };
+                    if let Some(plan) = p.release {
+                        let every = match plan.every {
+                            ReleaseEvery::Day => "每天",
+                            ReleaseEvery::Hour => "每小时",
+                        };
+                        quantity.push_str(&format!("（{every}发放 {} 份）", plan.amount));
+                    }
                     view! {
                         <li class="prize" data-kind=p.kind.as_str()>
                             <span class="prize-name">{p.name}</span>

@@ -40,6 +40,9 @@ CREATE TABLE prizes (
     -- Guarded by "stock_left > 0" in every decrement and by this check.
     stock_left      BIGINT CHECK (stock_left IS NULL OR stock_left >= 0),
     per_user_limit  BIGINT CHECK (per_user_limit IS NULL OR per_user_limit > 0),
+    -- Release plan: so many per day or per hour instead of all at once.
+    release_every   TEXT CHECK (release_every IS NULL OR release_every IN ('day', 'hour')),
+    release_amount  BIGINT CHECK (release_amount IS NULL OR release_amount > 0),
     audit           BOOLEAN NOT NULL DEFAULT FALSE,
     value_cents     BIGINT NOT NULL DEFAULT 0,
     coupon_id       TEXT,

@@ -1,7 +1,9 @@
 //! Activities and prizes as stored, and the queries every domain shares.
 
 use huodong_shared::api::{ActivityKind, ActivityStatus, ActivityView, PrizeKind, PrizeView};
-use huodong_shared::open::{ActivityInfo, PrizeInfo, Rules};
+use huodong_shared::open::{ActivityInfo, PrizeInfo, Release, ReleaseEvery, Rules};
+
+use crate::clock;
 
 use crate::db::{Db, now_secs};
 use crate::error::AppError;
@@ -115,9 +117,48 @@ pub struct Prize {
     pub points: Option<i64>,
     /// Image URL.
     pub image: Option<String>,
+    /// Release period, `day` or `hour`.
+    pub release_every: Option<String>,
+    /// Release amount per period.
+    pub release_amount: Option<i64>,
 }
 
+/// The columns of [`Prize`], in order.
+pub const PRIZE_COLUMNS: &str = "id, position, name, kind, weight, stock_total, stock_left, per_user_limit, \
+     audit, value_cents, coupon_id, points, image, release_every, release_amount";
+
 impl Prize {
+    /// The release plan, if any.
+    pub fn release(&self) -> Option<Release> {
+        let every = match self.release_every.as_deref()? {
+            "day" => ReleaseEvery::Day,
+            "hour" => ReleaseEvery::Hour,
+            _ => return None,
+        };
+        Some(Release {
+            every,
+            amount: self.release_amount?,
+        })
+    }
+
+    /// How much of the stock must still be held back at `now`: a win takes
+    /// stock only while `stock_left` is above this floor.
+    pub fn held_back(&self, activity: &Activity, now: i64) -> i64 {
+        let (Some(total), Some(plan)) = (self.stock_total, self.release()) else {
+            return 0;
+        };
+        let periods = match plan.every {
+            ReleaseEvery::Hour => (now - activity.starts_at).div_euclid(3600) + 1,
+            ReleaseEvery::Day => {
+                let tz = clock::zone(&activity.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+                // Days since the start day, counted on the local calendar.
+                clock::days_between(activity.starts_at, now, &tz).unwrap_or(0) + 1
+            }
+        };
+        let released = plan.amount.saturating_mul(periods.max(0)).min(total);
+        total - released
+    }
+
     /// The decoded kind (unknown kinds read as thanks; the schema forbids them).
     pub fn kind(&self) -> PrizeKind {
         PrizeKind::parse(&self.kind).unwrap_or(PrizeKind::Thanks)
@@ -162,11 +203,9 @@ impl Activity {
     /// The prizes, in display order.
     pub async fn prizes(&self, db: &Db) -> Result<Vec<Prize>, AppError> {
         Ok(on_db!(db, pool => {
-            sqlx::query_as(
-                "SELECT id, position, name, kind, weight, stock_total, stock_left, per_user_limit, \
-                 audit, value_cents, coupon_id, points, image FROM prizes WHERE activity_id = $1 \
-                 ORDER BY position",
-            )
+            sqlx::query_as(&format!(
+                "SELECT {PRIZE_COLUMNS} FROM prizes WHERE activity_id = $1 ORDER BY position"
+            ))
             .bind(self.id)
             .fetch_all(pool)
             .await
@@ -232,6 +271,7 @@ impl Activity {
                     probability_ppm: ppm(p.weight, self.weight_total),
                     stock_total: p.stock_total,
                     image: p.image.clone(),
+                    release: p.release(),
                 })
                 .collect(),
             rules: self.rules.clone(),
@@ -265,6 +305,7 @@ impl Activity {
                     stock_left: p.stock_left,
                     per_user_limit: p.per_user_limit,
                     audit: p.audit,
+                    release: p.release(),
                 })
                 .collect(),
             fair_commitment: self.fair_commitment.clone(),
@@ -278,6 +319,64 @@ impl Activity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn activity(starts_at: i64) -> Activity {
+        Activity {
+            id: 1,
+            public_id: "act".into(),
+            partner_id: 1,
+            kind: ActivityKind::Wheel,
+            title: "t".into(),
+            status: ActivityStatus::Published,
+            starts_at,
+            ends_at: starts_at + 30 * 86_400,
+            timezone: "Asia/Shanghai".into(),
+            theme: "festival".into(),
+            rules: Rules::default(),
+            weight_total: 1_000_000,
+            fair_seed: None,
+            fair_commitment: None,
+        }
+    }
+
+    fn prize(every: &str, amount: i64, total: i64) -> Prize {
+        Prize {
+            id: 1,
+            position: 0,
+            name: "p".into(),
+            kind: "goods".into(),
+            weight: 1,
+            stock_total: Some(total),
+            stock_left: Some(total),
+            per_user_limit: None,
+            audit: false,
+            value_cents: 0,
+            coupon_id: None,
+            points: None,
+            image: None,
+            release_every: Some(every.into()),
+            release_amount: Some(amount),
+        }
+    }
+
+    #[test]
+    fn release_plans_free_stock_period_by_period() {
+        // 2026-11-10 23:00 in Shanghai.
+        let start = 1_794_322_800;
+        let a = activity(start);
+        let daily = prize("day", 2, 5);
+        assert_eq!(daily.held_back(&a, start), 3);
+        // An hour later it is the 11th in Shanghai: a second day's release.
+        assert_eq!(daily.held_back(&a, start + 3600), 1);
+        assert_eq!(
+            daily.held_back(&a, start + 10 * 86_400),
+            0,
+            "never more than the stock"
+        );
+        let hourly = prize("hour", 1, 10);
+        assert_eq!(hourly.held_back(&a, start + 59 * 60), 9);
+        assert_eq!(hourly.held_back(&a, start + 2 * 3600), 7);
+    }
 
     #[test]
     fn ppm_rounds_to_nearest() {

@@ -3,7 +3,7 @@
 
 use huodong_shared::ErrorCode;
 use huodong_shared::api::PrizeKind;
-use huodong_shared::open::{PrizeInput, Rules};
+use huodong_shared::open::{PrizeInput, Release, Rules};
 
 use crate::clock;
 use crate::error::AppError;
@@ -46,6 +46,8 @@ pub struct NewPrize {
     pub codes: Vec<String>,
     /// Image URL.
     pub image: Option<String>,
+    /// Release plan.
+    pub release: Option<Release>,
 }
 
 /// Trims and checks a text field's length in characters.
@@ -266,6 +268,14 @@ pub fn prizes(inputs: &[PrizeInput]) -> Result<(Vec<NewPrize>, i64), AppError> {
         {
             return Err(invalid(&field("per_user_limit"), "须至少为 1"));
         }
+        if let Some(release) = p.release {
+            if stock.is_none() {
+                return Err(invalid(&field("release"), "分期发放的奖品须设置库存"));
+            }
+            if !(1..=1_000_000_000).contains(&release.amount) {
+                return Err(invalid(&field("release.amount"), "每期数量须至少为 1"));
+            }
+        }
         if !(0..=100_000_000_000).contains(&p.value) {
             return Err(invalid(&field("value"), "价值（分）须在 0 到 10^11 之间"));
         }
@@ -281,6 +291,7 @@ pub fn prizes(inputs: &[PrizeInput]) -> Result<(Vec<NewPrize>, i64), AppError> {
             per_user_limit: p.per_user_limit,
             codes,
             image: url(&field("image"), p.image.as_deref())?,
+            release: p.release,
         });
     }
     let total = if by_weight {
@@ -320,6 +331,7 @@ mod tests {
             per_user_limit: None,
             codes: vec![],
             image: None,
+            release: None,
         }
     }
 

@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
 
-use crate::activities::model::{Activity, Prize};
+use crate::activities::model::{Activity, PRIZE_COLUMNS, Prize};
 use crate::checkin;
 use crate::clock;
 use crate::db::{BeginWrite, Db, is_unique_violation, now_secs};
@@ -241,16 +241,19 @@ async fn replay(
 }
 
 /// Inside an open transaction: checks the player's cap on `prize` and takes one
-/// from its stock. Evaluates to `"won"`, `"user_limit"` or `"out_of_stock"`.
+/// from its stock above the release plan's floor. Evaluates to `"won"`,
+/// `"user_limit"`, `"not_released"` or `"out_of_stock"`.
 macro_rules! take_prize {
-    ($tx:expr, $activity_id:expr, $player_id:expr, $prize:expr) => {{
+    ($tx:expr, $activity:expr, $player_id:expr, $prize:expr, $now:expr) => {{
         let prize: &Prize = $prize;
+        let activity: &Activity = $activity;
+        let floor = prize.held_back(activity, $now);
         let capped = match prize.per_user_limit {
             Some(limit) => {
                 let (won,): (i64,) = sqlx::query_as(
                     "SELECT COUNT(*) FROM draws WHERE activity_id = $1 AND player_id = $2 AND prize_id = $3",
                 )
-                .bind($activity_id)
+                .bind(activity.id)
                 .bind($player_id)
                 .bind(prize.id)
                 .fetch_one(&mut *$tx)
@@ -262,8 +265,9 @@ macro_rules! take_prize {
         let in_stock = if capped {
             false
         } else if prize.stock_total.is_some() {
-            sqlx::query("UPDATE prizes SET stock_left = stock_left - 1 WHERE id = $1 AND stock_left > 0")
+            sqlx::query("UPDATE prizes SET stock_left = stock_left - 1 WHERE id = $1 AND stock_left > $2")
                 .bind(prize.id)
+                .bind(floor)
                 .execute(&mut *$tx)
                 .await?
                 .rows_affected()
@@ -275,6 +279,8 @@ macro_rules! take_prize {
             "user_limit"
         } else if in_stock {
             "won"
+        } else if floor > 0 && prize.stock_left.is_some_and(|left| left > 0) {
+            "not_released"
         } else {
             "out_of_stock"
         }
@@ -440,10 +446,9 @@ async fn run_draw(
             return Err(AppError::code(ErrorCode::NoChancesLeft));
         }
 
-        let prizes: Vec<Prize> = sqlx::query_as(
-            "SELECT id, position, name, kind, weight, stock_total, stock_left, per_user_limit, audit, \
-             value_cents, coupon_id, points, image FROM prizes WHERE activity_id = $1 ORDER BY position",
-        )
+        let prizes: Vec<Prize> = sqlx::query_as(&format!(
+            "SELECT {PRIZE_COLUMNS} FROM prizes WHERE activity_id = $1 ORDER BY position"
+        ))
         .bind(activity.id)
         .fetch_all(&mut *tx)
         .await?;
@@ -453,7 +458,7 @@ async fn run_draw(
             if prize.kind() == PrizeKind::Thanks {
                 decision.prize = Some(prize.id);
             } else {
-                decision.outcome = take_prize!(tx, activity.id, player.player_id, prize);
+                decision.outcome = take_prize!(tx, activity, player.player_id, prize, now);
                 if decision.outcome == "won" {
                     decision.prize = Some(prize.id);
                 }

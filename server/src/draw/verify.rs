@@ -35,7 +35,7 @@ pub struct PublicDraw {
     pub candidate_id: Option<i64>,
     /// The prize awarded.
     pub prize_id: Option<i64>,
-    /// won | thanks | out_of_stock | user_limit.
+    /// won | thanks | out_of_stock | user_limit | not_released.
     pub outcome: String,
 }
 
@@ -127,7 +127,9 @@ pub fn draw_follows(seed: &str, activity_id: &str, d: &PublicDraw) -> bool {
     let prize_ok = match d.outcome.as_str() {
         "won" => d.prize_id == candidate && candidate.is_some(),
         "thanks" => d.prize_id == candidate,
-        "out_of_stock" | "user_limit" => d.prize_id.is_none() && candidate.is_some(),
+        "out_of_stock" | "user_limit" | "not_released" => {
+            d.prize_id.is_none() && candidate.is_some()
+        }
         _ => false,
     };
     roll == d.roll && candidate == d.candidate_id && prize_ok

@@ -44,8 +44,8 @@ macro_rules! insert_prizes {
         for (position, p) in $prizes.iter().enumerate() {
             let (prize_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO prizes (activity_id, position, name, kind, weight, stock_total, stock_left, \
-                 per_user_limit, audit, value_cents, coupon_id, points, image) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                 per_user_limit, audit, value_cents, coupon_id, points, image, release_every, release_amount) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             )
             .bind($activity_id)
             .bind(position as i64)
@@ -59,6 +59,11 @@ macro_rules! insert_prizes {
             .bind(&p.coupon_id)
             .bind(p.points)
             .bind(&p.image)
+            .bind(p.release.map(|r| match r.every {
+                huodong_shared::open::ReleaseEvery::Day => "day",
+                huodong_shared::open::ReleaseEvery::Hour => "hour",
+            }))
+            .bind(p.release.map(|r| r.amount))
             .fetch_one(&mut *$tx)
             .await?;
             for code in &p.codes {

@@ -187,3 +187,39 @@ async fn bad_draw_requests_are_refused() {
     assert_eq!(response.status(), 400);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM draws").await, 0);
 }
+
+#[tokio::test]
+async fn a_release_plan_holds_back_stock_until_its_period() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .published(lottery(
+            "每日限量",
+            json!([{"name": "每日大奖", "kind": "goods", "probability": 1.0, "stock": 5,
+                    "release": {"every": "day", "amount": 2}}]),
+            json!({"chances_per_day": 1}),
+        ))
+        .await;
+    let got = app.get_activity(&id).await;
+    assert_eq!(
+        got["result"]["prizes"][0]["release"],
+        json!({"every": "day", "amount": 2})
+    );
+    let mut won = 0;
+    for n in 0..4 {
+        let token = app.login(&id, &format!("r-{n}")).await;
+        let (_, reply) = app.draw(&token, &id, "k").await;
+        assert_eq!(reply["code"], 0, "{reply}");
+        won += i32::from(!reply["result"]["prize"].is_null());
+    }
+    assert_eq!(won, 2, "only today's two are winnable on the first day");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM draws WHERE outcome = 'not_released'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.scalar("SELECT stock_left FROM prizes WHERE name = '每日大奖'")
+            .await,
+        3
+    );
+}

@@ -110,10 +110,7 @@ async fn checkin(
     let prizes = activity.prizes(&state.db).await?;
     let mut desc = days_desc(&state.db, activity.id, player.player_id).await?;
     if desc.first() == Some(&day) {
-        return Err(AppError::with_msg(
-            ErrorCode::Conflict,
-            "今天已经签到过了，明天再来吧",
-        ));
+        return Err(AppError::code(ErrorCode::AlreadyCheckedIn));
     }
     desc.insert(0, day);
     let streak = streak(&desc, day);
@@ -139,7 +136,7 @@ async fn checkin(
         match inserted {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::with_msg(ErrorCode::Conflict, "今天已经签到过了，明天再来吧"));
+                return Err(AppError::code(ErrorCode::AlreadyCheckedIn));
             }
             Err(e) => return Err(e.into()),
         }

@@ -56,6 +56,19 @@ pub struct Config {
     #[arg(long, env = "HUODONG_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 
+    /// Draws one player may make per minute on this instance (0: no limit).
+    #[arg(long, env = "HUODONG_DRAW_RATE_PER_USER", default_value_t = 60)]
+    pub draw_rate_per_user: u32,
+
+    /// Draws one address may make per minute on this instance (0: no limit).
+    #[arg(long, env = "HUODONG_DRAW_RATE_PER_IP", default_value_t = 600)]
+    pub draw_rate_per_ip: u32,
+
+    /// Take the client address from the first `X-Forwarded-For` entry (only
+    /// behind a proxy that sets it).
+    #[arg(long, env = "HUODONG_TRUST_X_FORWARDED_FOR")]
+    pub trust_x_forwarded_for: bool,
+
     /// Log format.
     #[arg(long, env = "HUODONG_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
@@ -93,6 +106,9 @@ impl Config {
             public_dir: PathBuf::from("public"),
             seed_demo: false,
             db_max_connections: 8,
+            draw_rate_per_user: 0,
+            draw_rate_per_ip: 0,
+            trust_x_forwarded_for: false,
             log_format: LogFormat::Pretty,
         }
     }

@@ -77,8 +77,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         // Business refusals are answered 200 with a non-zero code, as the
         // partner contract does, so players see the message instead of a
         // transport error.
-        ActivityNotStarted | ActivityEnded | ActivityNotPublished | NoChancesLeft | NoUser
-        | NotEnoughPoints | CouponListFailed | CouponIssueFailed => StatusCode::OK,
+        ActivityNotStarted | ActivityEnded | ActivityNotPublished | NoChancesLeft
+        | AlreadyCheckedIn | Blocked | NoUser | NotEnoughPoints | CouponListFailed
+        | CouponIssueFailed => StatusCode::OK,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod metrics;
 pub mod open;
+pub mod risk;
 pub mod seed;
 pub mod session;
 pub mod state;
@@ -160,7 +161,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
-    let janitor = tokio::spawn(sweep_forever(db.clone()));
+    let janitor = tokio::spawn(sweep_forever(state.clone()));
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -173,10 +174,12 @@ pub async fn serve(
 }
 
 /// Every minute, deletes nonces, tickets and sessions past use.
-async fn sweep_forever(db: Db) {
+async fn sweep_forever(state: AppState) {
+    let db = state.db.clone();
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
+        state.limiters.shrink();
         if let Err(err) = open::sweep_expired(&db).await {
             tracing::warn!(error = %err, "sweeping expired rows failed");
         }

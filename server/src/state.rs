@@ -7,6 +7,7 @@ use crate::assets::Assets;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::risk::Limiters;
 
 /// Shared state.
 #[derive(Clone, Debug)]
@@ -25,17 +26,21 @@ pub struct Inner {
     pub assets: Assets,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Draw rate limits of this instance.
+    pub limiters: Limiters,
 }
 
 impl AppState {
     /// Wraps the parts.
     pub fn new(db: Db, config: Config, assets: Assets) -> AppState {
+        let limiters = Limiters::new(config.draw_rate_per_user, config.draw_rate_per_ip);
         AppState {
             inner: Arc::new(Inner {
                 db,
                 config,
                 assets,
                 metrics: Metrics::new(),
+                limiters,
             }),
         }
     }

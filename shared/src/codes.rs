@@ -78,6 +78,10 @@ error_codes! {
     TicketInvalid = 2005, "入场凭证无效或已过期", "the launch ticket is invalid or expired";
     /// The launch ticket was already exchanged.
     TicketUsed = 2006, "入场凭证已使用", "the launch ticket was already used";
+    /// Already checked in today.
+    AlreadyCheckedIn = 2007, "今天已经签到过了，明天再来吧", "already checked in today";
+    /// The user or address is blacklisted for this activity.
+    Blocked = 2008, "你暂时无法参加此活动", "you cannot join this activity";
     /// The signature does not match (seed code).
     SignInvalid = 7100, "sign 校验错误", "sign error";
     /// The timestamp is more than 300 s away from the server clock.

@@ -29,6 +29,59 @@ pub struct Rules {
     /// Check-in calendar settings (for `checkin` activities).
     #[serde(default)]
     pub checkin: Option<CheckinRules>,
+    /// Automatic anti-farming rule.
+    #[serde(default)]
+    pub risk: Option<RiskRules>,
+}
+
+/// An automatic anti-farming rule: more than `ip_draws_max` draws from one
+/// address within `ip_window_secs` puts the player on the review list, and a
+/// player on the review list cannot win audited prizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskRules {
+    /// Most draws one address may make in the window before its players are flagged.
+    pub ip_draws_max: i64,
+    /// The window, seconds.
+    pub ip_window_secs: i64,
+}
+
+/// `risk/blacklist`: add or remove a blacklist entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlacklistChange {
+    /// Which activity.
+    pub activity_id: String,
+    /// `add` or `remove`.
+    pub action: String,
+    /// `u_id` or `ip`.
+    pub kind: String,
+    /// The user id or address.
+    pub value: String,
+    /// Why (for the operators).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One blacklist or review-list entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RiskEntry {
+    /// `u_id`, `ip` or `review`.
+    pub kind: String,
+    /// The user id or address.
+    pub value: String,
+    /// Why.
+    pub reason: String,
+    /// When, unix seconds.
+    pub at: i64,
+}
+
+/// What `risk/list` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RiskList {
+    /// Blacklisted users and addresses.
+    pub blacklist: Vec<RiskEntry>,
+    /// Players flagged for review by an automatic rule.
+    pub review: Vec<RiskEntry>,
 }
 
 fn one() -> i64 {
@@ -44,6 +97,7 @@ impl Default for Rules {
             condition_check: false,
             provably_fair: false,
             checkin: None,
+            risk: None,
         }
     }
 }

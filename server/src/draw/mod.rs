@@ -18,6 +18,7 @@ pub mod verify;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
@@ -28,6 +29,7 @@ use crate::clock;
 use crate::db::{BeginWrite, Db, is_unique_violation, now_secs};
 use crate::error::{ApiJson, ApiResult, AppError, Reply};
 use crate::on_db;
+use crate::risk::{self, review_status};
 use crate::session::Player;
 use crate::state::AppState;
 
@@ -179,8 +181,10 @@ async fn draw(
     player: Player,
     Path(public_id): Path<String>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<DrawRequest>,
 ) -> ApiResult<DrawResult> {
+    let ip = risk::client_ip(&headers, peer, state.config.trust_x_forwarded_for);
     let key = input.idempotency_key.trim();
     if key.is_empty() || key.len() > 64 {
         return Err(AppError::with_msg(
@@ -195,16 +199,10 @@ async fn draw(
         return replay(&state, &activity, &player, day, existing).await;
     }
     activity.check_open(now)?;
-    let outcome = run_draw(
-        &state.db,
-        &activity,
-        &player,
-        key,
-        day,
-        now,
-        &peer.ip().to_string(),
-    )
-    .await?;
+    state.limiters.check(player.player_id, ip)?;
+    let ip = ip.to_string();
+    risk::check_blacklist(&state.db, activity.id, &player.u_id, &ip).await?;
+    let outcome = run_draw(&state.db, &activity, &player, key, day, now, &ip).await?;
     match outcome {
         DrawOutcome::Done(row) => {
             let chances = current_chances(&state.db, &activity, player.player_id, day).await?;
@@ -454,9 +452,13 @@ async fn run_draw(
         .await?;
         let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, locked.draw_seq);
         let mut decision = Decision { roll, candidate: candidate.map(|p| p.id), prize: None, outcome: "thanks", odds };
+        let on_review = review_status!(tx, activity, player.player_id, ip, now);
         if let Some(prize) = candidate {
             if prize.kind() == PrizeKind::Thanks {
                 decision.prize = Some(prize.id);
+            } else if prize.audit && on_review {
+                // Flagged players cannot win audited prizes; nothing is taken.
+                decision.outcome = "review";
             } else {
                 decision.outcome = take_prize!(tx, activity, player.player_id, prize, now);
                 if decision.outcome == "won" {

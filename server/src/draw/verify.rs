@@ -127,7 +127,7 @@ pub fn draw_follows(seed: &str, activity_id: &str, d: &PublicDraw) -> bool {
     let prize_ok = match d.outcome.as_str() {
         "won" => d.prize_id == candidate && candidate.is_some(),
         "thanks" => d.prize_id == candidate,
-        "out_of_stock" | "user_limit" | "not_released" => {
+        "out_of_stock" | "user_limit" | "not_released" | "review" => {
             d.prize_id.is_none() && candidate.is_some()
         }
         _ => false,

@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/open/v1/activity/end", post(activity::end))
         .route("/open/v1/activity/get", post(activity::get))
         .route("/open/v1/user/ticket", post(user::ticket))
+        .route("/open/v1/risk/blacklist", post(crate::risk::blacklist))
+        .route("/open/v1/risk/list", post(crate::risk::list))
 }
 
 /// The partner a signed request came from.

@@ -34,7 +34,7 @@ async fn one_check_in_a_day_with_a_streak_and_a_milestone_reward() {
             &json!({}),
         )
         .await;
-    assert_eq!((status, again["code"].as_i64()), (409, Some(1009)));
+    assert_eq!((status, again["code"].as_i64()), (200, Some(2007)));
 
     let me = app.me(&first, &id).await;
     assert_eq!(me["checkin"]["checked_in_today"], true);

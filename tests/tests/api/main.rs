@@ -9,3 +9,4 @@ mod fairness;
 mod health;
 mod open_api;
 mod players;
+mod risk;

@@ -221,11 +221,11 @@ pub async fn list(
     Ok(Reply(list_of(&state.db, activity.id).await?))
 }
 
+type BlacklistRow = (String, String, String, i64);
+type ReviewRow = (String, String, i64);
+
 async fn list_of(db: &Db, activity_id: i64) -> Result<RiskList, AppError> {
-    let (blacklist, review): (
-        Vec<(String, String, String, i64)>,
-        Vec<(String, String, i64)>,
-    ) = on_db!(db, pool => {
+    let (blacklist, review): (Vec<BlacklistRow>, Vec<ReviewRow>) = on_db!(db, pool => {
         let b = sqlx::query_as(
             "SELECT kind, value, reason, created_at FROM blacklist WHERE activity_id = $1 ORDER BY created_at, value",
         )

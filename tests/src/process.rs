@@ -32,6 +32,8 @@ impl ServerProcess {
             .arg(database_url)
             .arg("--dist-dir")
             .arg("/nonexistent")
+            // Load tests send everything from one address.
+            .args(["--draw-rate-per-user", "0", "--draw-rate-per-ip", "0"])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());

@@ -207,6 +207,69 @@ mod tests {
         assert_eq!(verify("s", &body), Err(SignError::Mismatch));
     }
 
+    fn scalar() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            "\\PC{0,12}".prop_map(Value::String),
+        ]
+    }
+
+    fn value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        scalar().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-zA-Z_]{1,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn body() -> impl proptest::strategy::Strategy<Value = Map<String, Value>> {
+        use proptest::prelude::*;
+        proptest::collection::btree_map("[a-zA-Z_]{1,8}", value(), 1..8)
+            .prop_map(|m| m.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_signed_body_verifies_and_survives_a_json_round_trip(body in body(), secret in "[ -~]{1,24}") {
+            let mut signed = body.clone();
+            sign_in_place(&secret, &mut signed);
+            proptest::prop_assert_eq!(verify(&secret, &signed), Ok(()));
+            // Whatever order a receiver's JSON library keeps keys in.
+            let text = serde_json::to_string(&signed).expect("serialize");
+            let back: Map<String, Value> = serde_json::from_str(&text).expect("parse");
+            proptest::prop_assert_eq!(verify(&secret, &back), Ok(()));
+            let reversed: Map<String, Value> = back.clone().into_iter().rev().collect();
+            proptest::prop_assert_eq!(canonical_string(&reversed), canonical_string(&back));
+        }
+
+        #[test]
+        fn changing_a_signed_field_breaks_the_signature(body in body(), extra in "[a-z]{1,8}") {
+            let mut signed = body.clone();
+            sign_in_place("k", &mut signed);
+            let key = signed.keys().find(|k| k.as_str() != SIGN_FIELD).cloned().expect("a field");
+            let old = signed[&key].clone();
+            let new = json!(format!("{extra}{old}"));
+            signed.insert(key, new);
+            proptest::prop_assert_eq!(verify("k", &signed), Err(SignError::Mismatch));
+        }
+
+        #[test]
+        fn the_canonical_string_never_holds_null_or_empty_fields(body in body()) {
+            let canonical = canonical_string(&body);
+            for (key, value) in &body {
+                let present = canonical.split('&').any(|pair| pair.starts_with(&format!("{key}=")));
+                let expected = !value.is_null() && value.as_str() != Some("");
+                proptest::prop_assert_eq!(present, expected, "{}", key);
+            }
+        }
+    }
+
     #[test]
     fn timestamps_outside_five_minutes_are_stale() {
         assert!(timestamp_fresh(1000, 1300));

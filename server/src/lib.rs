@@ -150,7 +150,11 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         files = assets.paths().len(),
         "state ready"
     );
-    Ok(AppState::new(db, config, assets))
+    let writer = match &db {
+        Db::Sqlite(pool) => Some(draw::writer::DrawWriter::start(pool).await?),
+        Db::Postgres(_) => None,
+    };
+    Ok(AppState::new(db, config, assets, writer))
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then lets requests in

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::db::Db;
+use crate::draw::writer::DrawWriter;
 use crate::metrics::Metrics;
 use crate::risk::Limiters;
 
@@ -28,11 +29,18 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Draw rate limits of this instance.
     pub limiters: Limiters,
+    /// The SQLite group-commit writer (none on PostgreSQL).
+    pub draw_writer: Option<DrawWriter>,
 }
 
 impl AppState {
     /// Wraps the parts.
-    pub fn new(db: Db, config: Config, assets: Assets) -> AppState {
+    pub fn new(
+        db: Db,
+        config: Config,
+        assets: Assets,
+        draw_writer: Option<DrawWriter>,
+    ) -> AppState {
         let limiters = Limiters::new(config.draw_rate_per_user, config.draw_rate_per_ip);
         AppState {
             inner: Arc::new(Inner {
@@ -41,6 +49,7 @@ impl AppState {
                 assets,
                 metrics: Metrics::new(),
                 limiters,
+                draw_writer,
             }),
         }
     }

@@ -15,6 +15,7 @@
 
 pub mod pick;
 pub mod verify;
+pub mod writer;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
@@ -96,8 +97,9 @@ pub async fn current_chances(
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct DrawRow {
+/// A recorded draw with its prize.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DrawRow {
     id: i64,
     seq: i64,
     prize_id: Option<i64>,
@@ -202,7 +204,15 @@ async fn draw(
     state.limiters.check(player.player_id, ip)?;
     let ip = ip.to_string();
     risk::check_blacklist(&state.db, activity.id, &player.u_id, &ip).await?;
-    let outcome = run_draw(&state.db, &activity, &player, key, day, now, &ip).await?;
+    let job = DrawJob {
+        activity: activity.clone(),
+        player: player.clone(),
+        key: key.to_owned(),
+        day,
+        now,
+        ip,
+    };
+    let outcome = run_draw(&state, job).await?;
     match outcome {
         DrawOutcome::Done(row) => {
             let chances = current_chances(&state.db, &activity, player.player_id, day).await?;
@@ -316,7 +326,10 @@ macro_rules! claim_code {
 }
 pub(crate) use claim_code;
 
-enum DrawOutcome {
+/// What a draw transaction came to.
+#[derive(Debug)]
+pub enum DrawOutcome {
+    /// Recorded.
     Done(DrawRow),
     /// A concurrent request with the same key won the race.
     Duplicate,
@@ -368,25 +381,39 @@ fn decide<'p>(
     (roll, candidate, odds)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn run_draw(
-    db: &Db,
-    activity: &Activity,
-    player: &Player,
-    key: &str,
-    day: i64,
-    now: i64,
-    ip: &str,
-) -> Result<DrawOutcome, AppError> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
+/// One draw to run: everything the transaction needs, owned, so it can be
+/// handed to the SQLite writer task.
+#[derive(Clone, Debug)]
+pub struct DrawJob {
+    /// The activity.
+    pub activity: Activity,
+    /// The player.
+    pub player: Player,
+    /// The idempotency key.
+    pub key: String,
+    /// The local day.
+    pub day: i64,
+    /// Now, unix seconds.
+    pub now: i64,
+    /// The client address.
+    pub ip: String,
+}
+
+/// The statements of one draw on an open transaction `$tx` (a `&mut`
+/// connection of either backend): take a chance, roll, take stock, record.
+/// `?` and `return` act on the enclosing function.
+macro_rules! draw_statements {
+    ($tx:ident, $job:expr) => {{
+        let job: &DrawJob = $job;
+        let (activity, player, key, day, now, ip) =
+            (&job.activity, &job.player, job.key.as_str(), job.day, job.now, job.ip.as_str());
         // Lock the player's row first: the same player's draws queue here.
         sqlx::query(
             "INSERT INTO player_activity (activity_id, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(activity.id)
         .bind(player.player_id)
-        .execute(&mut *tx)
+        .execute(&mut *$tx)
         .await?;
         let locked: Locked = sqlx::query_as(
             "UPDATE player_activity SET draw_seq = draw_seq + 1 WHERE activity_id = $1 AND player_id = $2 \
@@ -394,7 +421,7 @@ async fn run_draw(
         )
         .bind(activity.id)
         .bind(player.player_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *$tx)
         .await?;
         // Take a chance: the daily allowance (within the total cap) first, then extras.
         let mut took = false;
@@ -406,7 +433,7 @@ async fn run_draw(
             .bind(activity.id)
             .bind(player.player_id)
             .bind(day)
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await?;
             took = sqlx::query(
                 "UPDATE player_days SET draws_used = draws_used + 1 \
@@ -416,7 +443,7 @@ async fn run_draw(
             .bind(player.player_id)
             .bind(day)
             .bind(activity.rules.chances_per_day)
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await?
             .rows_affected()
                 == 1;
@@ -424,7 +451,7 @@ async fn run_draw(
                 sqlx::query("UPDATE player_activity SET draws_used = draws_used + 1 WHERE activity_id = $1 AND player_id = $2")
                     .bind(activity.id)
                     .bind(player.player_id)
-                    .execute(&mut *tx)
+                    .execute(&mut *$tx)
                     .await?;
             }
         }
@@ -435,7 +462,7 @@ async fn run_draw(
             )
             .bind(activity.id)
             .bind(player.player_id)
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await?
             .rows_affected()
                 == 1;
@@ -448,11 +475,11 @@ async fn run_draw(
             "SELECT {PRIZE_COLUMNS} FROM prizes WHERE activity_id = $1 ORDER BY position"
         ))
         .bind(activity.id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *$tx)
         .await?;
         let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, locked.draw_seq);
         let mut decision = Decision { roll, candidate: candidate.map(|p| p.id), prize: None, outcome: "thanks", odds };
-        let on_review = review_status!(tx, activity, player.player_id, ip, now);
+        let on_review = review_status!($tx, activity, player.player_id, ip, now);
         if let Some(prize) = candidate {
             if prize.kind() == PrizeKind::Thanks {
                 decision.prize = Some(prize.id);
@@ -460,7 +487,7 @@ async fn run_draw(
                 // Flagged players cannot win audited prizes; nothing is taken.
                 decision.outcome = "review";
             } else {
-                decision.outcome = take_prize!(tx, activity, player.player_id, prize, now);
+                decision.outcome = take_prize!($tx, activity, player.player_id, prize, now);
                 if decision.outcome == "won" {
                     decision.prize = Some(prize.id);
                 }
@@ -484,7 +511,7 @@ async fn run_draw(
         .bind(&decision.odds)
         .bind(ip)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *$tx)
         .await;
         let draw_id = match inserted {
             Ok((id,)) => id,
@@ -493,12 +520,11 @@ async fn run_draw(
         };
         let mut code = None;
         if let Some(prize) = candidate.filter(|p| decision.outcome == "won" && p.kind() == PrizeKind::Code) {
-            code = claim_code!(tx, draw_id, prize.id);
+            code = claim_code!($tx, draw_id, prize.id);
             if code.is_none() {
                 return Err(AppError::with_msg(ErrorCode::Conflict, "兑换码发放繁忙，请重试"));
             }
         }
-        tx.commit().await?;
         let prize = decision.prize.and_then(|id| prizes.iter().find(|p| p.id == id));
         Ok(DrawOutcome::Done(DrawRow {
             id: draw_id,
@@ -509,7 +535,45 @@ async fn run_draw(
             code,
             created_at: now,
         }))
-    })
+    }};
+}
+
+/// One draw on a PostgreSQL transaction.
+async fn draw_in_pg(tx: &mut sqlx::PgConnection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
+    draw_statements!(tx, job)
+}
+
+/// One draw on the SQLite writer's connection (inside its batch transaction).
+pub(crate) async fn draw_in_sqlite(
+    tx: &mut sqlx::SqliteConnection,
+    job: &DrawJob,
+) -> Result<DrawOutcome, AppError> {
+    draw_statements!(tx, job)
+}
+
+/// Runs a draw: on PostgreSQL in a transaction of its own (row locks let
+/// different players' draws run side by side); on SQLite through the writer
+/// task, which commits many concurrent draws in one transaction (group commit).
+async fn run_draw(state: &AppState, job: DrawJob) -> Result<DrawOutcome, AppError> {
+    match (&state.db, &state.draw_writer) {
+        (Db::Postgres(pool), _) => {
+            let mut tx = pool.begin().await?;
+            let outcome = draw_in_pg(&mut tx, &job).await?;
+            if matches!(outcome, DrawOutcome::Done(_)) {
+                tx.commit().await?;
+            }
+            Ok(outcome)
+        }
+        (Db::Sqlite(_), Some(writer)) => writer.submit(job).await,
+        (Db::Sqlite(pool), None) => {
+            let mut tx = pool.begin_write().await?;
+            let outcome = draw_in_sqlite(&mut tx, &job).await?;
+            if matches!(outcome, DrawOutcome::Done(_)) {
+                tx.commit().await?;
+            }
+            Ok(outcome)
+        }
+    }
 }
 
 /// `GET /api/v1/activities/{id}/me`: chances, prizes and the calendar.

@@ -214,15 +214,12 @@ async fn draw(
     };
     let outcome = run_draw(&state, job).await?;
     match outcome {
-        DrawOutcome::Done(row) => {
-            let chances = current_chances(&state.db, &activity, player.player_id, day).await?;
-            Ok(Reply(DrawResult {
-                draw_id: row.id,
-                seq: row.seq,
-                prize: row.won(),
-                chances,
-            }))
-        }
+        DrawOutcome::Done(row, chances) => Ok(Reply(DrawResult {
+            draw_id: row.id,
+            seq: row.seq,
+            prize: row.won(),
+            chances,
+        })),
         DrawOutcome::Duplicate => {
             match find_by_key(&state.db, activity.id, player.player_id, key).await? {
                 Some(existing) => replay(&state, &activity, &player, day, existing).await,
@@ -329,8 +326,8 @@ pub(crate) use claim_code;
 /// What a draw transaction came to.
 #[derive(Debug)]
 pub enum DrawOutcome {
-    /// Recorded.
-    Done(DrawRow),
+    /// Recorded, with the chances left after it.
+    Done(DrawRow, Chances),
     /// A concurrent request with the same key won the race.
     Duplicate,
 }
@@ -408,15 +405,9 @@ macro_rules! draw_statements {
         let (activity, player, key, day, now, ip) =
             (&job.activity, &job.player, job.key.as_str(), job.day, job.now, job.ip.as_str());
         // Lock the player's row first: the same player's draws queue here.
-        sqlx::query(
-            "INSERT INTO player_activity (activity_id, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(activity.id)
-        .bind(player.player_id)
-        .execute(&mut *$tx)
-        .await?;
         let locked: Locked = sqlx::query_as(
-            "UPDATE player_activity SET draw_seq = draw_seq + 1 WHERE activity_id = $1 AND player_id = $2 \
+            "INSERT INTO player_activity (activity_id, player_id, draw_seq) VALUES ($1, $2, 1) \
+             ON CONFLICT (activity_id, player_id) DO UPDATE SET draw_seq = player_activity.draw_seq + 1 \
              RETURNING draw_seq, draws_used, extra_left",
         )
         .bind(activity.id)
@@ -424,52 +415,45 @@ macro_rules! draw_statements {
         .fetch_one(&mut *$tx)
         .await?;
         // Take a chance: the daily allowance (within the total cap) first, then extras.
-        let mut took = false;
+        let per_day = activity.rules.chances_per_day;
         let under_total = activity.rules.chances_total.is_none_or(|t| locked.draws_used < t);
-        if under_total {
-            sqlx::query(
-                "INSERT INTO player_days (activity_id, player_id, day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        let day_used: Option<i64> = if under_total && per_day > 0 {
+            sqlx::query_scalar(
+                "INSERT INTO player_days (activity_id, player_id, day, draws_used) VALUES ($1, $2, $3, 1) \
+                 ON CONFLICT (activity_id, player_id, day) DO UPDATE \
+                 SET draws_used = player_days.draws_used + 1 WHERE player_days.draws_used < $4 \
+                 RETURNING draws_used",
             )
             .bind(activity.id)
             .bind(player.player_id)
             .bind(day)
-            .execute(&mut *$tx)
-            .await?;
-            took = sqlx::query(
-                "UPDATE player_days SET draws_used = draws_used + 1 \
-                 WHERE activity_id = $1 AND player_id = $2 AND day = $3 AND draws_used < $4",
-            )
-            .bind(activity.id)
-            .bind(player.player_id)
-            .bind(day)
-            .bind(activity.rules.chances_per_day)
-            .execute(&mut *$tx)
+            .bind(per_day)
+            .fetch_optional(&mut *$tx)
             .await?
-            .rows_affected()
-                == 1;
-            if took {
-                sqlx::query("UPDATE player_activity SET draws_used = draws_used + 1 WHERE activity_id = $1 AND player_id = $2")
-                    .bind(activity.id)
-                    .bind(player.player_id)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-        }
-        if !took && locked.extra_left > 0 {
-            took = sqlx::query(
+        } else {
+            None
+        };
+        let chances_after = if let Some(used) = day_used {
+            sqlx::query("UPDATE player_activity SET draws_used = draws_used + 1 WHERE activity_id = $1 AND player_id = $2")
+                .bind(activity.id)
+                .bind(player.player_id)
+                .execute(&mut *$tx)
+                .await?;
+            chances(activity, locked.draws_used + 1, locked.extra_left, used)
+        } else if locked.extra_left > 0 {
+            sqlx::query(
                 "UPDATE player_activity SET extra_left = extra_left - 1 \
                  WHERE activity_id = $1 AND player_id = $2 AND extra_left > 0",
             )
             .bind(activity.id)
             .bind(player.player_id)
             .execute(&mut *$tx)
-            .await?
-            .rows_affected()
-                == 1;
-        }
-        if !took {
+            .await?;
+            // The daily allowance is spent (or the total cap reached).
+            chances(activity, locked.draws_used, locked.extra_left - 1, per_day)
+        } else {
             return Err(AppError::code(ErrorCode::NoChancesLeft));
-        }
+        };
 
         let prizes: Vec<Prize> = sqlx::query_as(&format!(
             "SELECT {PRIZE_COLUMNS} FROM prizes WHERE activity_id = $1 ORDER BY position"
@@ -479,7 +463,12 @@ macro_rules! draw_statements {
         .await?;
         let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, locked.draw_seq);
         let mut decision = Decision { roll, candidate: candidate.map(|p| p.id), prize: None, outcome: "thanks", odds };
-        let on_review = review_status!($tx, activity, player.player_id, ip, now);
+        // The review list matters only with an automatic rule or an audited prize in reach.
+        let on_review = if activity.rules.risk.is_some() || candidate.is_some_and(|p| p.audit) {
+            review_status!($tx, activity, player.player_id, ip, now)
+        } else {
+            false
+        };
         if let Some(prize) = candidate {
             if prize.kind() == PrizeKind::Thanks {
                 decision.prize = Some(prize.id);
@@ -526,15 +515,18 @@ macro_rules! draw_statements {
             }
         }
         let prize = decision.prize.and_then(|id| prizes.iter().find(|p| p.id == id));
-        Ok(DrawOutcome::Done(DrawRow {
-            id: draw_id,
-            seq: locked.draw_seq,
-            prize_id: prize.map(|p| p.id),
-            name: prize.map(|p| p.name.clone()),
-            kind: prize.map(|p| p.kind.clone()),
-            code,
-            created_at: now,
-        }))
+        Ok(DrawOutcome::Done(
+            DrawRow {
+                id: draw_id,
+                seq: locked.draw_seq,
+                prize_id: prize.map(|p| p.id),
+                name: prize.map(|p| p.name.clone()),
+                kind: prize.map(|p| p.kind.clone()),
+                code,
+                created_at: now,
+            },
+            chances_after,
+        ))
     }};
 }
 
@@ -559,7 +551,7 @@ async fn run_draw(state: &AppState, job: DrawJob) -> Result<DrawOutcome, AppErro
         (Db::Postgres(pool), _) => {
             let mut tx = pool.begin().await?;
             let outcome = draw_in_pg(&mut tx, &job).await?;
-            if matches!(outcome, DrawOutcome::Done(_)) {
+            if matches!(outcome, DrawOutcome::Done(..)) {
                 tx.commit().await?;
             }
             Ok(outcome)
@@ -568,7 +560,7 @@ async fn run_draw(state: &AppState, job: DrawJob) -> Result<DrawOutcome, AppErro
         (Db::Sqlite(pool), None) => {
             let mut tx = pool.begin_write().await?;
             let outcome = draw_in_sqlite(&mut tx, &job).await?;
-            if matches!(outcome, DrawOutcome::Done(_)) {
+            if matches!(outcome, DrawOutcome::Done(..)) {
                 tx.commit().await?;
             }
             Ok(outcome)

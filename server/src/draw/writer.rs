@@ -83,7 +83,7 @@ async fn run_batch(
             continue;
         }
         let result = draw_in_sqlite(conn, job).await;
-        let keep = matches!(result, Ok(DrawOutcome::Done(_)));
+        let keep = matches!(result, Ok(DrawOutcome::Done(..)));
         let end = if keep {
             "RELEASE draw"
         } else {

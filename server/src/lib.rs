@@ -151,7 +151,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         "state ready"
     );
     let writer = match &db {
-        Db::Sqlite(pool) => Some(draw::writer::DrawWriter::start(pool).await?),
+        Db::Sqlite(pool) => Some(draw::writer::DrawWriter::start(
+            pool.connect_options().get_filename(),
+        )?),
         Db::Postgres(_) => None,
     };
     Ok(AppState::new(db, config, assets, writer))

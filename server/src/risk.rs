@@ -110,6 +110,14 @@ pub async fn check_blacklist(
     }
 }
 
+/// Why a player was put on the review list.
+pub fn review_reason(rule: &huodong_shared::open::RiskRules, ip: &str) -> String {
+    format!(
+        "{} 秒内同一地址 {} 次以上抽奖 ({ip})",
+        rule.ip_window_secs, rule.ip_draws_max
+    )
+}
+
 /// Inside a draw's transaction: applies the activity's automatic rule (flags
 /// the player when their address made too many draws in the window) and
 /// evaluates to whether the player is on the review list.
@@ -117,33 +125,27 @@ macro_rules! review_status {
     ($tx:expr, $activity:expr, $player_id:expr, $ip:expr, $now:expr) => {{
         let activity: &Activity = $activity;
         if let Some(rule) = activity.rules.risk {
-            let (recent,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM draws WHERE activity_id = $1 AND ip = $2 AND created_at > $3",
-            )
-            .bind(activity.id)
-            .bind($ip)
-            .bind($now - rule.ip_window_secs)
-            .fetch_one(&mut *$tx)
-            .await?;
-            if recent >= rule.ip_draws_max {
-                sqlx::query(
-                    "INSERT INTO review_list (activity_id, player_id, reason, created_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT DO NOTHING",
-                )
+            let (recent,): (i64,) = sqlx::query_as($crate::draw::sql::RECENT_FROM_IP)
                 .bind(activity.id)
-                .bind($player_id)
-                .bind(format!("{} 秒内同一地址 {} 次以上抽奖 ({})", rule.ip_window_secs, rule.ip_draws_max, $ip))
-                .bind($now)
-                .execute(&mut *$tx)
+                .bind($ip)
+                .bind($now - rule.ip_window_secs)
+                .fetch_one(&mut *$tx)
                 .await?;
+            if recent >= rule.ip_draws_max {
+                sqlx::query($crate::draw::sql::FLAG_FOR_REVIEW)
+                    .bind(activity.id)
+                    .bind($player_id)
+                    .bind($crate::risk::review_reason(&rule, &$ip.to_string()))
+                    .bind($now)
+                    .execute(&mut *$tx)
+                    .await?;
             }
         }
-        let listed: Option<(i64,)> =
-            sqlx::query_as("SELECT player_id FROM review_list WHERE activity_id = $1 AND player_id = $2")
-                .bind(activity.id)
-                .bind($player_id)
-                .fetch_optional(&mut *$tx)
-                .await?;
+        let listed: Option<(i64,)> = sqlx::query_as($crate::draw::sql::ON_REVIEW)
+            .bind(activity.id)
+            .bind($player_id)
+            .fetch_optional(&mut *$tx)
+            .await?;
         listed.is_some()
     }};
 }

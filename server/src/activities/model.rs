@@ -123,10 +123,6 @@ pub struct Prize {
     pub release_amount: Option<i64>,
 }
 
-/// The columns of [`Prize`], in order.
-pub const PRIZE_COLUMNS: &str = "id, position, name, kind, weight, stock_total, stock_left, per_user_limit, \
-     audit, value_cents, coupon_id, points, image, release_every, release_amount";
-
 impl Prize {
     /// The release plan, if any.
     pub fn release(&self) -> Option<Release> {
@@ -203,9 +199,7 @@ impl Activity {
     /// The prizes, in display order.
     pub async fn prizes(&self, db: &Db) -> Result<Vec<Prize>, AppError> {
         Ok(on_db!(db, pool => {
-            sqlx::query_as(&format!(
-                "SELECT {PRIZE_COLUMNS} FROM prizes WHERE activity_id = $1 ORDER BY position"
-            ))
+            sqlx::query_as(crate::draw::sql::PRIZES)
             .bind(self.id)
             .fetch_all(pool)
             .await

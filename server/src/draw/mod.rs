@@ -14,6 +14,7 @@
 //! side by side on PostgreSQL.
 
 pub mod pick;
+pub mod sql;
 pub mod verify;
 pub mod writer;
 
@@ -24,10 +25,10 @@ use axum::routing::{get, post};
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
 
-use crate::activities::model::{Activity, PRIZE_COLUMNS, Prize};
+use crate::activities::model::{Activity, Prize};
 use crate::checkin;
 use crate::clock;
-use crate::db::{BeginWrite, Db, is_unique_violation, now_secs};
+use crate::db::{Db, is_unique_violation, now_secs};
 use crate::error::{ApiJson, ApiResult, AppError, Reply};
 use crate::on_db;
 use crate::risk::{self, review_status};
@@ -255,14 +256,12 @@ macro_rules! take_prize {
         let floor = prize.held_back(activity, $now);
         let capped = match prize.per_user_limit {
             Some(limit) => {
-                let (won,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM draws WHERE activity_id = $1 AND player_id = $2 AND prize_id = $3",
-                )
-                .bind(activity.id)
-                .bind($player_id)
-                .bind(prize.id)
-                .fetch_one(&mut *$tx)
-                .await?;
+                let (won,): (i64,) = sqlx::query_as($crate::draw::sql::WINS_OF_PRIZE)
+                    .bind(activity.id)
+                    .bind($player_id)
+                    .bind(prize.id)
+                    .fetch_one(&mut *$tx)
+                    .await?;
                 won >= limit
             }
             None => false,
@@ -270,7 +269,7 @@ macro_rules! take_prize {
         let in_stock = if capped {
             false
         } else if prize.stock_total.is_some() {
-            sqlx::query("UPDATE prizes SET stock_left = stock_left - 1 WHERE id = $1 AND stock_left > $2")
+            sqlx::query($crate::draw::sql::TAKE_STOCK)
                 .bind(prize.id)
                 .bind(floor)
                 .execute(&mut *$tx)
@@ -280,18 +279,24 @@ macro_rules! take_prize {
         } else {
             true
         };
-        if capped {
-            "user_limit"
-        } else if in_stock {
-            "won"
-        } else if floor > 0 && prize.stock_left.is_some_and(|left| left > 0) {
-            "not_released"
-        } else {
-            "out_of_stock"
-        }
+        $crate::draw::outcome_of(capped, in_stock, floor, prize)
     }};
 }
 pub(crate) use take_prize;
+
+/// What taking a prize came to: `"user_limit"`, `"won"`, `"not_released"`
+/// (the release plan holds the rest back) or `"out_of_stock"`.
+pub(crate) fn outcome_of(capped: bool, in_stock: bool, floor: i64, prize: &Prize) -> &'static str {
+    if capped {
+        "user_limit"
+    } else if in_stock {
+        "won"
+    } else if floor > 0 && prize.stock_left.is_some_and(|left| left > 0) {
+        "not_released"
+    } else {
+        "out_of_stock"
+    }
+}
 
 /// Inside an open transaction: hands the first free code of a prize to a
 /// draw; a lost race (PostgreSQL) moves on to the next code.
@@ -299,17 +304,13 @@ macro_rules! claim_code {
     ($tx:expr, $draw_id:expr, $prize_id:expr) => {{
         let mut code: Option<String> = None;
         for _ in 0..16 {
-            let claimed: Option<(String,)> = sqlx::query_as(
-                "UPDATE prize_codes SET draw_id = $1 WHERE id = (SELECT id FROM prize_codes \
-                 WHERE prize_id = $2 AND draw_id IS NULL ORDER BY id LIMIT 1) AND draw_id IS NULL \
-                 RETURNING code",
-            )
-            .bind($draw_id)
-            .bind($prize_id)
-            .fetch_optional(&mut *$tx)
-            .await?;
+            let claimed: Option<(String,)> = sqlx::query_as($crate::draw::sql::CLAIM_CODE)
+                .bind($draw_id)
+                .bind($prize_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
             if let Some((c,)) = claimed {
-                sqlx::query("UPDATE draws SET code = $1 WHERE id = $2")
+                sqlx::query($crate::draw::sql::SET_CODE)
                     .bind(&c)
                     .bind($draw_id)
                     .execute(&mut *$tx)
@@ -402,67 +403,68 @@ pub struct DrawJob {
 macro_rules! draw_statements {
     ($tx:ident, $job:expr) => {{
         let job: &DrawJob = $job;
-        let (activity, player, key, day, now, ip) =
-            (&job.activity, &job.player, job.key.as_str(), job.day, job.now, job.ip.as_str());
+        let (activity, player, key, day, now, ip) = (
+            &job.activity,
+            &job.player,
+            job.key.as_str(),
+            job.day,
+            job.now,
+            job.ip.as_str(),
+        );
         // Lock the player's row first: the same player's draws queue here.
-        let locked: Locked = sqlx::query_as(
-            "INSERT INTO player_activity (activity_id, player_id, draw_seq) VALUES ($1, $2, 1) \
-             ON CONFLICT (activity_id, player_id) DO UPDATE SET draw_seq = player_activity.draw_seq + 1 \
-             RETURNING draw_seq, draws_used, extra_left",
-        )
-        .bind(activity.id)
-        .bind(player.player_id)
-        .fetch_one(&mut *$tx)
-        .await?;
-        // Take a chance: the daily allowance (within the total cap) first, then extras.
-        let per_day = activity.rules.chances_per_day;
-        let under_total = activity.rules.chances_total.is_none_or(|t| locked.draws_used < t);
-        let day_used: Option<i64> = if under_total && per_day > 0 {
-            sqlx::query_scalar(
-                "INSERT INTO player_days (activity_id, player_id, day, draws_used) VALUES ($1, $2, $3, 1) \
-                 ON CONFLICT (activity_id, player_id, day) DO UPDATE \
-                 SET draws_used = player_days.draws_used + 1 WHERE player_days.draws_used < $4 \
-                 RETURNING draws_used",
-            )
+        let locked: Locked = sqlx::query_as($crate::draw::sql::NEXT_SEQ)
             .bind(activity.id)
             .bind(player.player_id)
-            .bind(day)
-            .bind(per_day)
-            .fetch_optional(&mut *$tx)
-            .await?
+            .fetch_one(&mut *$tx)
+            .await?;
+        // Take a chance: the daily allowance (within the total cap) first, then extras.
+        let per_day = activity.rules.chances_per_day;
+        let under_total = activity
+            .rules
+            .chances_total
+            .is_none_or(|t| locked.draws_used < t);
+        let day_used: Option<i64> = if under_total && per_day > 0 {
+            sqlx::query_scalar($crate::draw::sql::TAKE_DAY_CHANCE)
+                .bind(activity.id)
+                .bind(player.player_id)
+                .bind(day)
+                .bind(per_day)
+                .fetch_optional(&mut *$tx)
+                .await?
         } else {
             None
         };
         let chances_after = if let Some(used) = day_used {
-            sqlx::query("UPDATE player_activity SET draws_used = draws_used + 1 WHERE activity_id = $1 AND player_id = $2")
+            sqlx::query($crate::draw::sql::COUNT_DRAW)
                 .bind(activity.id)
                 .bind(player.player_id)
                 .execute(&mut *$tx)
                 .await?;
             chances(activity, locked.draws_used + 1, locked.extra_left, used)
         } else if locked.extra_left > 0 {
-            sqlx::query(
-                "UPDATE player_activity SET extra_left = extra_left - 1 \
-                 WHERE activity_id = $1 AND player_id = $2 AND extra_left > 0",
-            )
-            .bind(activity.id)
-            .bind(player.player_id)
-            .execute(&mut *$tx)
-            .await?;
+            sqlx::query($crate::draw::sql::TAKE_EXTRA)
+                .bind(activity.id)
+                .bind(player.player_id)
+                .execute(&mut *$tx)
+                .await?;
             // The daily allowance is spent (or the total cap reached).
             chances(activity, locked.draws_used, locked.extra_left - 1, per_day)
         } else {
             return Err(AppError::code(ErrorCode::NoChancesLeft));
         };
 
-        let prizes: Vec<Prize> = sqlx::query_as(&format!(
-            "SELECT {PRIZE_COLUMNS} FROM prizes WHERE activity_id = $1 ORDER BY position"
-        ))
-        .bind(activity.id)
-        .fetch_all(&mut *$tx)
-        .await?;
+        let prizes: Vec<Prize> = sqlx::query_as($crate::draw::sql::PRIZES)
+            .bind(activity.id)
+            .fetch_all(&mut *$tx)
+            .await?;
         let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, locked.draw_seq);
-        let mut decision = Decision { roll, candidate: candidate.map(|p| p.id), prize: None, outcome: "thanks", odds };
+        let mut decision = Decision {
+            roll,
+            candidate: candidate.map(|p| p.id),
+            prize: None,
+            outcome: "thanks",
+            odds,
+        };
         // The review list matters only with an automatic rule or an audited prize in reach.
         let on_review = if activity.rules.risk.is_some() || candidate.is_some_and(|p| p.audit) {
             review_status!($tx, activity, player.player_id, ip, now)
@@ -482,39 +484,42 @@ macro_rules! draw_statements {
                 }
             }
         }
-        let inserted = sqlx::query_as::<_, (i64,)>(
-            "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, weight_total, \
-             candidate_id, prize_id, outcome, odds, ip, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(activity.id)
-        .bind(player.player_id)
-        .bind(locked.draw_seq)
-        .bind(key)
-        .bind(day)
-        .bind(decision.roll)
-        .bind(activity.weight_total)
-        .bind(decision.candidate)
-        .bind(decision.prize)
-        .bind(decision.outcome)
-        .bind(&decision.odds)
-        .bind(ip)
-        .bind(now)
-        .fetch_one(&mut *$tx)
-        .await;
+        let inserted = sqlx::query_as::<_, (i64,)>($crate::draw::sql::RECORD_DRAW)
+            .bind(activity.id)
+            .bind(player.player_id)
+            .bind(locked.draw_seq)
+            .bind(key)
+            .bind(day)
+            .bind(decision.roll)
+            .bind(activity.weight_total)
+            .bind(decision.candidate)
+            .bind(decision.prize)
+            .bind(decision.outcome)
+            .bind(&decision.odds)
+            .bind(ip)
+            .bind(now)
+            .fetch_one(&mut *$tx)
+            .await;
         let draw_id = match inserted {
             Ok((id,)) => id,
             Err(err) if is_unique_violation(&err) => return Ok(DrawOutcome::Duplicate),
             Err(err) => return Err(err.into()),
         };
         let mut code = None;
-        if let Some(prize) = candidate.filter(|p| decision.outcome == "won" && p.kind() == PrizeKind::Code) {
+        if let Some(prize) =
+            candidate.filter(|p| decision.outcome == "won" && p.kind() == PrizeKind::Code)
+        {
             code = claim_code!($tx, draw_id, prize.id);
             if code.is_none() {
-                return Err(AppError::with_msg(ErrorCode::Conflict, "兑换码发放繁忙，请重试"));
+                return Err(AppError::with_msg(
+                    ErrorCode::Conflict,
+                    "兑换码发放繁忙，请重试",
+                ));
             }
         }
-        let prize = decision.prize.and_then(|id| prizes.iter().find(|p| p.id == id));
+        let prize = decision
+            .prize
+            .and_then(|id| prizes.iter().find(|p| p.id == id));
         Ok(DrawOutcome::Done(
             DrawRow {
                 id: draw_id,
@@ -535,14 +540,6 @@ async fn draw_in_pg(tx: &mut sqlx::PgConnection, job: &DrawJob) -> Result<DrawOu
     draw_statements!(tx, job)
 }
 
-/// One draw on the SQLite writer's connection (inside its batch transaction).
-pub(crate) async fn draw_in_sqlite(
-    tx: &mut sqlx::SqliteConnection,
-    job: &DrawJob,
-) -> Result<DrawOutcome, AppError> {
-    draw_statements!(tx, job)
-}
-
 /// Runs a draw: on PostgreSQL in a transaction of its own (row locks let
 /// different players' draws run side by side); on SQLite through the writer
 /// task, which commits many concurrent draws in one transaction (group commit).
@@ -557,14 +554,9 @@ async fn run_draw(state: &AppState, job: DrawJob) -> Result<DrawOutcome, AppErro
             Ok(outcome)
         }
         (Db::Sqlite(_), Some(writer)) => writer.submit(job).await,
-        (Db::Sqlite(pool), None) => {
-            let mut tx = pool.begin_write().await?;
-            let outcome = draw_in_sqlite(&mut tx, &job).await?;
-            if matches!(outcome, DrawOutcome::Done(..)) {
-                tx.commit().await?;
-            }
-            Ok(outcome)
-        }
+        (Db::Sqlite(_), None) => Err(AppError::Internal(anyhow::anyhow!(
+            "SQLite without a draw writer"
+        ))),
     }
 }
 

@@ -1,0 +1,58 @@
+//! The SQL of a draw, written once: the sqlx path (PostgreSQL, and check-in
+//! rewards on both backends) and the SQLite writer thread run these same
+//! statements. `$n` placeholders work on both engines.
+
+/// Takes the next draw number and locks the player's row; returns
+/// `draw_seq, draws_used, extra_left`.
+pub const NEXT_SEQ: &str = "INSERT INTO player_activity (activity_id, player_id, draw_seq) VALUES ($1, $2, 1) \
+     ON CONFLICT (activity_id, player_id) DO UPDATE SET draw_seq = player_activity.draw_seq + 1 \
+     RETURNING draw_seq, draws_used, extra_left";
+
+/// Takes one of the day's chances if any is left (`$4` per day); returns the day's count.
+pub const TAKE_DAY_CHANCE: &str = "INSERT INTO player_days (activity_id, player_id, day, draws_used) \
+     VALUES ($1, $2, $3, 1) ON CONFLICT (activity_id, player_id, day) DO UPDATE \
+     SET draws_used = player_days.draws_used + 1 WHERE player_days.draws_used < $4 RETURNING draws_used";
+
+/// Counts an allowance draw.
+pub const COUNT_DRAW: &str = "UPDATE player_activity SET draws_used = draws_used + 1 WHERE activity_id = $1 AND player_id = $2";
+
+/// Spends an extra chance.
+pub const TAKE_EXTRA: &str = "UPDATE player_activity SET extra_left = extra_left - 1 \
+     WHERE activity_id = $1 AND player_id = $2 AND extra_left > 0";
+
+/// The activity's prizes with their stock, in order.
+pub const PRIZES: &str = "SELECT id, position, name, kind, weight, stock_total, stock_left, per_user_limit, \
+     audit, value_cents, coupon_id, points, image, release_every, release_amount \
+     FROM prizes WHERE activity_id = $1 ORDER BY position";
+
+/// Draws from one address since a time.
+pub const RECENT_FROM_IP: &str =
+    "SELECT COUNT(*) FROM draws WHERE activity_id = $1 AND ip = $2 AND created_at > $3";
+
+/// Puts a player on the review list.
+pub const FLAG_FOR_REVIEW: &str = "INSERT INTO review_list (activity_id, player_id, reason, created_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+
+/// Whether a player is on the review list.
+pub const ON_REVIEW: &str =
+    "SELECT player_id FROM review_list WHERE activity_id = $1 AND player_id = $2";
+
+/// How often a player has won a prize.
+pub const WINS_OF_PRIZE: &str =
+    "SELECT COUNT(*) FROM draws WHERE activity_id = $1 AND player_id = $2 AND prize_id = $3";
+
+/// Takes one from a prize's stock above the release floor `$2`.
+pub const TAKE_STOCK: &str =
+    "UPDATE prizes SET stock_left = stock_left - 1 WHERE id = $1 AND stock_left > $2";
+
+/// Records a draw; returns its id.
+pub const RECORD_DRAW: &str = "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, \
+     weight_total, candidate_id, prize_id, outcome, odds, ip, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+
+/// Hands the first free code of prize `$2` to draw `$1`; returns the code.
+pub const CLAIM_CODE: &str = "UPDATE prize_codes SET draw_id = $1 WHERE id = (SELECT id FROM prize_codes \
+     WHERE prize_id = $2 AND draw_id IS NULL ORDER BY id LIMIT 1) AND draw_id IS NULL RETURNING code";
+
+/// Writes the code onto the draw.
+pub const SET_CODE: &str = "UPDATE draws SET code = $1 WHERE id = $2";

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod assets;
+pub mod cache;
 pub mod checkin;
 pub mod clock;
 pub mod config;

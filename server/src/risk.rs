@@ -86,28 +86,33 @@ pub fn client_ip(headers: &HeaderMap, peer: SocketAddr, trust_forwarded: bool) -
     peer.ip()
 }
 
-/// Refuses a blacklisted user or address (2008).
+/// Refuses a blacklisted user or address (2008). The list is cached briefly
+/// (see `cache.rs`); a change through the open API applies here at once.
 pub async fn check_blacklist(
-    db: &Db,
+    state: &AppState,
     activity_id: i64,
     u_id: &str,
     ip: &str,
 ) -> Result<(), AppError> {
-    let hit: Option<(i64,)> = on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT activity_id FROM blacklist WHERE activity_id = $1 AND \
-             ((kind = 'u_id' AND value = $2) OR (kind = 'ip' AND value = $3)) LIMIT 1",
-        )
-        .bind(activity_id)
-        .bind(u_id)
-        .bind(ip)
-        .fetch_optional(pool)
-        .await
-    })?;
-    match hit {
-        Some(_) => Err(AppError::code(ErrorCode::Blocked)),
-        None => Ok(()),
+    let list = state.caches.blacklist(&state.db, activity_id).await?;
+    let hit = list
+        .iter()
+        .any(|(kind, value)| (kind == "u_id" && value == u_id) || (kind == "ip" && value == ip));
+    if hit {
+        Err(AppError::code(ErrorCode::Blocked))
+    } else {
+        Ok(())
     }
+}
+
+/// The blacklist of an activity: `(kind, value)` pairs.
+pub async fn load_blacklist(db: &Db, activity_id: i64) -> Result<Vec<(String, String)>, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT kind, value FROM blacklist WHERE activity_id = $1")
+            .bind(activity_id)
+            .fetch_all(pool)
+            .await
+    })?)
 }
 
 /// Why a player was put on the review list.
@@ -211,6 +216,7 @@ pub async fn blacklist(
             ));
         }
     }
+    state.caches.forget_blacklist(activity.id);
     Ok(Reply(list_of(&state.db, activity.id).await?))
 }
 

@@ -40,6 +40,13 @@ pub struct Player {
 }
 
 #[derive(sqlx::FromRow)]
+struct SessionRow {
+    expires_at: i64,
+    #[sqlx(flatten)]
+    player: Player,
+}
+
+#[derive(sqlx::FromRow)]
 struct Redeemed {
     player_id: i64,
     activity_id: i64,
@@ -120,17 +127,27 @@ impl FromRequestParts<AppState> for Player {
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
-        let player: Option<Player> = on_db!(&state.db, pool => {
-            sqlx::query_as(
-                "SELECT p.id AS player_id, p.partner_id, p.u_id, p.nickname, p.avatar \
+        let hash = ids::sha256_hex(token.as_bytes());
+        let now = now_secs();
+        if let Some(player) = state.caches.session(&hash, now) {
+            return Ok(player);
+        }
+        let found: Option<(i64, Player)> = on_db!(&state.db, pool => {
+            sqlx::query_as::<_, SessionRow>(
+                "SELECT s.expires_at, p.id AS player_id, p.partner_id, p.u_id, p.nickname, p.avatar \
                  FROM sessions s JOIN players p ON p.id = s.player_id \
                  WHERE s.token_hash = $1 AND s.expires_at > $2",
             )
-            .bind(ids::sha256_hex(token.as_bytes()))
-            .bind(now_secs())
+            .bind(&hash)
+            .bind(now)
             .fetch_optional(pool)
             .await
+            .map(|row| row.map(|r| (r.expires_at, r.player)))
         })?;
-        player.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))
+        let (expires_at, player) = found.ok_or_else(|| AppError::code(ErrorCode::Unauthorized))?;
+        state
+            .caches
+            .remember_session(hash, player.clone(), expires_at);
+        Ok(player)
     }
 }

@@ -4,6 +4,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::assets::Assets;
+use crate::cache::Caches;
 use crate::config::Config;
 use crate::db::Db;
 use crate::draw::writer::DrawWriter;
@@ -31,6 +32,8 @@ pub struct Inner {
     pub limiters: Limiters,
     /// The SQLite group-commit writer (none on PostgreSQL).
     pub draw_writer: Option<DrawWriter>,
+    /// Hot-path caches.
+    pub caches: Caches,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
                 metrics: Metrics::new(),
                 limiters,
                 draw_writer,
+                caches: Caches::new(),
             }),
         }
     }

@@ -19,6 +19,8 @@ pub mod verify;
 pub mod writer;
 
 use axum::Router;
+use std::sync::Arc;
+
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
@@ -164,8 +166,8 @@ pub async fn activity_for(
     state: &AppState,
     player: &Player,
     public_id: &str,
-) -> Result<Activity, AppError> {
-    let activity = Activity::get(&state.db, public_id).await?;
+) -> Result<Arc<Activity>, AppError> {
+    let activity = state.caches.activity(&state.db, public_id).await?;
     if activity.partner_id != player.partner_id {
         return Err(AppError::not_found("活动"));
     }
@@ -198,13 +200,25 @@ async fn draw(
     let activity = activity_for(&state, &player, &public_id).await?;
     let now = now_secs();
     let day = today(&activity, now);
-    if let Some(existing) = find_by_key(&state.db, activity.id, player.player_id, key).await? {
-        return replay(&state, &activity, &player, day, existing).await;
+    let ip_text = ip.to_string();
+    let admitted = match (
+        activity.check_open(now),
+        state.limiters.check(player.player_id, ip),
+    ) {
+        (Ok(()), Ok(())) => {
+            risk::check_blacklist(&state, activity.id, &player.u_id, &ip_text).await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    if let Err(refusal) = admitted {
+        // A retry of a draw already made is answered from the record, whatever
+        // has changed since (the activity ended, the rate budget is spent).
+        return match find_by_key(&state.db, activity.id, player.player_id, key).await? {
+            Some(existing) => replay(&state, &activity, &player, day, existing).await,
+            None => Err(refusal),
+        };
     }
-    activity.check_open(now)?;
-    state.limiters.check(player.player_id, ip)?;
-    let ip = ip.to_string();
-    risk::check_blacklist(&state.db, activity.id, &player.u_id, &ip).await?;
+    let ip = ip_text;
     let job = DrawJob {
         activity: activity.clone(),
         player: player.clone(),
@@ -384,7 +398,7 @@ fn decide<'p>(
 #[derive(Clone, Debug)]
 pub struct DrawJob {
     /// The activity.
-    pub activity: Activity,
+    pub activity: Arc<Activity>,
     /// The player.
     pub player: Player,
     /// The idempotency key.

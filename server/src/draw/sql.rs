@@ -2,6 +2,10 @@
 //! rewards on both backends) and the SQLite writer thread run these same
 //! statements. `$n` placeholders work on both engines.
 
+/// Whether a draw with this idempotency key exists.
+pub const KEY_SEEN: &str =
+    "SELECT id FROM draws WHERE activity_id = $1 AND player_id = $2 AND idempotency_key = $3";
+
 /// Takes the next draw number and locks the player's row; returns
 /// `draw_seq, draws_used, extra_left`.
 pub const NEXT_SEQ: &str = "INSERT INTO player_activity (activity_id, player_id, draw_seq) VALUES ($1, $2, 1) \

@@ -146,7 +146,19 @@ fn prize_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Prize> {
 
 /// The statements of one draw (the same as `draw_statements!`).
 fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
-    let (activity, player, now) = (&job.activity, &job.player, job.now);
+    let (activity, player, now) = (&*job.activity, &job.player, job.now);
+    let seen: Option<i64> = conn
+        .prepare_cached(sql::KEY_SEEN)
+        .and_then(|mut s| {
+            s.query_row(params![activity.id, player.player_id, job.key], |r| {
+                r.get(0)
+            })
+            .optional()
+        })
+        .map_err(internal)?;
+    if seen.is_some() {
+        return Ok(DrawOutcome::Duplicate);
+    }
     let (seq, draws_used, extra_left): (i64, i64, i64) = conn
         .prepare_cached(sql::NEXT_SEQ)
         .and_then(|mut s| {

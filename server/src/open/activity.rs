@@ -226,6 +226,7 @@ pub async fn update(
         tx.commit().await?;
         Ok::<(), sqlx::Error>(())
     })?;
+    state.caches.forget_activity(&activity.public_id);
     let activity = Activity::get(&state.db, &activity.public_id).await?;
     info(&state, &activity).await
 }
@@ -296,6 +297,7 @@ async fn set_status(
     activity: &Activity,
     status: ActivityStatus,
 ) -> Result<(), AppError> {
+    state.caches.forget_activity(&activity.public_id);
     on_db!(&state.db, pool => {
         sqlx::query("UPDATE activities SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(status.as_str())

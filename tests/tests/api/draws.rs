@@ -223,3 +223,23 @@ async fn a_release_plan_holds_back_stock_until_its_period() {
         3
     );
 }
+
+#[tokio::test]
+async fn a_retry_after_the_activity_ended_still_gets_its_draw() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .published(lottery(
+            "重试",
+            json!([{"name": "积分", "kind": "points", "points": 1, "probability": 1.0}]),
+            json!({"chances_per_day": 1}),
+        ))
+        .await;
+    let token = app.login(&id, "retry").await;
+    let (_, first) = app.draw(&token, &id, "once").await;
+    app.open_ok("activity/end", json!({"activity_id": id}))
+        .await;
+    let (_, retry) = app.draw(&token, &id, "once").await;
+    assert_eq!(retry["code"], 0, "{retry}");
+    assert_eq!(retry["result"]["draw_id"], first["result"]["draw_id"]);
+    assert_eq!(app.draw(&token, &id, "new").await.1["code"], 2002);
+}

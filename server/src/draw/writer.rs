@@ -77,6 +77,11 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<(DrawJob, Reply)>) {
     }
 }
 
+/// Runs a parameterless statement through the statement cache.
+fn exec_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 fn failed(err: &rusqlite::Error) -> AppError {
     AppError::Internal(anyhow::anyhow!("draw batch failed: {err}"))
 }

@@ -95,18 +95,18 @@ fn run_batch(
     }
     let mut results = Vec::with_capacity(batch.len());
     for (job, _) in batch {
-        if let Err(err) = conn.execute_batch("SAVEPOINT draw") {
+        if let Err(err) = exec_cached(conn, "SAVEPOINT draw") {
             results.push(Err(failed(&err)));
             continue;
         }
         let result = draw(conn, job);
         let keep = matches!(result, Ok(DrawOutcome::Done(..)));
-        let end = if keep {
-            "RELEASE draw"
+        let rolled_back = if keep {
+            Ok(())
         } else {
-            "ROLLBACK TO draw; RELEASE draw"
+            exec_cached(conn, "ROLLBACK TO draw")
         };
-        match conn.execute_batch(end) {
+        match rolled_back.and_then(|()| exec_cached(conn, "RELEASE draw")) {
             Ok(()) => results.push(result),
             Err(err) => results.push(Err(failed(&err))),
         }

@@ -31,7 +31,7 @@ step "tests on SQLite"
 HUODONG_TEST_BACKEND=sqlite cargo test --locked --workspace
 
 step "tests on PostgreSQL"
-HUODONG_TEST_BACKEND=postgres cargo test --locked -p huodong-server -p huodong-tests
+HUODONG_TEST_BACKEND=postgres cargo test --locked --workspace
 
 step "bundle size benchmark"
 cargo run --locked -q -p huodong-bench -- bundle

@@ -339,3 +339,29 @@ pub struct TicketInfo {
     /// The iframe src, ticket included.
     pub play_url: String,
 }
+
+/// `task/complete`: the partner reports a finished task; the user gets extra
+/// chances, once per `biz_id`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskComplete {
+    /// The partner's user id.
+    pub u_id: String,
+    /// Which activity.
+    pub activity_id: String,
+    /// The partner's task id.
+    pub task_id: String,
+    /// The partner's idempotency id: the same `biz_id` grants once.
+    pub biz_id: String,
+    /// Extra chances to grant (1 to 100; default 1).
+    #[serde(default)]
+    pub chances: Option<i64>,
+}
+
+/// What `task/complete` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskResult {
+    /// Whether this call granted the chances (false: the `biz_id` was seen before).
+    pub granted: bool,
+    /// Chances now left.
+    pub chances: crate::api::Chances,
+}

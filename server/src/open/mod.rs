@@ -6,6 +6,7 @@
 //! window (7102). Only then is the body parsed into the endpoint's type.
 
 pub mod activity;
+pub mod task;
 pub mod user;
 
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/open/v1/activity/end", post(activity::end))
         .route("/open/v1/activity/get", post(activity::get))
         .route("/open/v1/user/ticket", post(user::ticket))
+        .route("/open/v1/task/complete", post(task::complete))
         .route("/open/v1/risk/blacklist", post(crate::risk::blacklist))
         .route("/open/v1/risk/list", post(crate::risk::list))
 }

@@ -243,3 +243,41 @@ async fn a_retry_after_the_activity_ended_still_gets_its_draw() {
     assert_eq!(retry["result"]["draw_id"], first["result"]["draw_id"]);
     assert_eq!(app.draw(&token, &id, "new").await.1["code"], 2002);
 }
+
+#[tokio::test]
+async fn a_finished_task_grants_extra_chances_once_per_biz_id() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .published(lottery(
+            "任务加次数",
+            json!([{"name": "积分", "kind": "points", "points": 1, "probability": 1.0}]),
+            json!({"chances_per_day": 1}),
+        ))
+        .await;
+    let token = app.login(&id, "tasker").await;
+    assert_eq!(app.draw(&token, &id, "a").await.1["code"], 0);
+    assert_eq!(app.draw(&token, &id, "b").await.1["code"], 2004);
+
+    let task = json!({"u_id": "tasker", "activity_id": id, "task_id": "share", "biz_id": "order-1", "chances": 2});
+    let first = app.open_ok("task/complete", task.clone()).await;
+    assert_eq!(first["granted"], true);
+    assert_eq!(first["chances"]["extra_left"], 2);
+    let again = app.open_ok("task/complete", task).await;
+    assert_eq!(again["granted"], false, "the same biz_id grants once");
+    assert_eq!(again["chances"]["extra_left"], 2);
+
+    assert_eq!(
+        app.draw(&token, &id, "c").await.1["result"]["chances"]["extra_left"],
+        1
+    );
+    assert_eq!(
+        app.draw(&token, &id, "d").await.1["result"]["chances"]["extra_left"],
+        0
+    );
+    assert_eq!(app.draw(&token, &id, "e").await.1["code"], 2004);
+
+    let bad = app
+        .open("task/complete", json!({"u_id": "tasker", "activity_id": id, "task_id": "t", "biz_id": "x", "chances": 0}))
+        .await;
+    assert_eq!(bad["code"], 1001);
+}

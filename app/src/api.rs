@@ -38,6 +38,13 @@ pub async fn activities() -> Result<Vec<ActivitySummary>, ApiError> {
     get("/api/v1/activities").await
 }
 
+/// The activity named by the route's `:id`, fetched once per id.
+pub fn use_route_activity() -> leptos::prelude::LocalResource<Result<ActivityView, ApiError>> {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    LocalResource::new(move || activity(params.read().get("id").unwrap_or_default()))
+}
+
 /// One activity with its prizes.
 pub async fn activity(id: String) -> Result<ActivityView, ApiError> {
     get(&format!("/api/v1/activities/{id}")).await

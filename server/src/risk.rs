@@ -156,21 +156,13 @@ macro_rules! review_status {
 }
 pub(crate) use review_status;
 
-async fn owned(state: &AppState, partner_id: i64, activity_id: &str) -> Result<Activity, AppError> {
-    let activity = Activity::get(&state.db, activity_id).await?;
-    if activity.partner_id != partner_id {
-        return Err(AppError::not_found("活动"));
-    }
-    Ok(activity)
-}
-
 /// `risk/blacklist`: add or remove a user or address.
 pub async fn blacklist(
     State(state): State<AppState>,
     signed: Signed<BlacklistChange>,
 ) -> ApiResult<RiskList> {
     let input = signed.body;
-    let activity = owned(&state, signed.partner.id, &input.activity_id).await?;
+    let activity = Activity::owned_by(&state.db, &input.activity_id, signed.partner.id).await?;
     if input.kind != "u_id" && input.kind != "ip" {
         return Err(AppError::with_msg(
             ErrorCode::Validation,
@@ -225,7 +217,8 @@ pub async fn list(
     State(state): State<AppState>,
     signed: Signed<huodong_shared::open::ActivityRef>,
 ) -> ApiResult<RiskList> {
-    let activity = owned(&state, signed.partner.id, &signed.body.activity_id).await?;
+    let activity =
+        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
     Ok(Reply(list_of(&state.db, activity.id).await?))
 }
 

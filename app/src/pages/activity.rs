@@ -1,7 +1,6 @@
 //! `/a/:id`: one activity.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::prize_list::PrizeList;
@@ -11,9 +10,7 @@ use crate::format::datetime_cn;
 /// The activity page: header, time window and prizes from the server.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let activity = LocalResource::new(move || api::activity(id()));
+    let activity = api::use_route_activity();
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {

@@ -2,7 +2,6 @@
 //! quantities, probabilities, chances and the time window.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::prize_list::PrizeList;
@@ -12,9 +11,7 @@ use crate::format::datetime_cn;
 /// The rules of one activity.
 #[component]
 pub fn RulesPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let activity = LocalResource::new(move || api::activity(id()));
+    let activity = api::use_route_activity();
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {

@@ -186,6 +186,16 @@ impl Activity {
             .ok_or_else(|| AppError::not_found("活动"))
     }
 
+    /// Loads an activity the partner owns; 404 otherwise (another partner's
+    /// ids are not even confirmed to exist).
+    pub async fn owned_by(db: &Db, public_id: &str, partner_id: i64) -> Result<Activity, AppError> {
+        let activity = Activity::get(db, public_id).await?;
+        if activity.partner_id != partner_id {
+            return Err(AppError::not_found("活动"));
+        }
+        Ok(activity)
+    }
+
     /// Published activities, oldest first.
     pub async fn list_published(db: &Db) -> Result<Vec<Activity>, AppError> {
         let sql = format!(

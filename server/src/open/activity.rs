@@ -20,16 +20,6 @@ async fn info(state: &AppState, activity: &Activity) -> ApiResult<ActivityInfo> 
     Ok(Reply(activity.info(&prizes, &state.config.public_url())))
 }
 
-/// Loads an activity the calling partner owns (404 otherwise: another
-/// partner's ids are not even confirmed to exist).
-async fn owned(state: &AppState, partner_id: i64, activity_id: &str) -> Result<Activity, AppError> {
-    let activity = Activity::get(&state.db, activity_id).await?;
-    if activity.partner_id != partner_id {
-        return Err(AppError::not_found("活动"));
-    }
-    Ok(activity)
-}
-
 /// The fair-mode seed and its commitment: SHA-256 of the seed's 32 raw bytes.
 fn new_fair_seed() -> (String, String) {
     let seed = ids::random_hex(32);
@@ -143,7 +133,7 @@ pub async fn update(
     signed: Signed<UpdateActivity>,
 ) -> ApiResult<ActivityInfo> {
     let input = signed.body;
-    let activity = owned(&state, signed.partner.id, &input.activity_id).await?;
+    let activity = Activity::owned_by(&state.db, &input.activity_id, signed.partner.id).await?;
     let now = now_secs();
     let touches_rules = input.prizes.is_some()
         || input.rules.is_some()
@@ -237,7 +227,8 @@ pub async fn publish(
     State(state): State<AppState>,
     signed: Signed<ActivityRef>,
 ) -> ApiResult<ActivityInfo> {
-    let activity = owned(&state, signed.partner.id, &signed.body.activity_id).await?;
+    let activity =
+        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
     match activity.status {
         ActivityStatus::Ended => {
             return Err(AppError::with_msg(
@@ -272,7 +263,8 @@ pub async fn end(
     State(state): State<AppState>,
     signed: Signed<ActivityRef>,
 ) -> ApiResult<ActivityInfo> {
-    let activity = owned(&state, signed.partner.id, &signed.body.activity_id).await?;
+    let activity =
+        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
     if activity.status != ActivityStatus::Ended {
         set_status(&state, &activity, ActivityStatus::Ended).await?;
     }
@@ -288,7 +280,8 @@ pub async fn get(
     State(state): State<AppState>,
     signed: Signed<ActivityRef>,
 ) -> ApiResult<ActivityInfo> {
-    let activity = owned(&state, signed.partner.id, &signed.body.activity_id).await?;
+    let activity =
+        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
     info(&state, &activity).await
 }
 

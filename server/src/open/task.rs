@@ -5,6 +5,7 @@ use huodong_shared::ErrorCode;
 use huodong_shared::open::{TaskComplete, TaskResult};
 
 use super::Signed;
+use crate::activities::model::Activity;
 use crate::activities::validate;
 use crate::db::{BeginWrite, now_secs};
 use crate::draw::{current_chances, today};
@@ -28,10 +29,7 @@ pub async fn complete(
             "chances: 须在 1 到 100 之间",
         ));
     }
-    let activity = crate::activities::model::Activity::get(&state.db, &input.activity_id).await?;
-    if activity.partner_id != signed.partner.id {
-        return Err(AppError::not_found("活动"));
-    }
+    let activity = Activity::owned_by(&state.db, &input.activity_id, signed.partner.id).await?;
     let now = now_secs();
     let (player_id, granted) = on_db!(&state.db, pool => {
         let mut tx = pool.begin_write().await?;

@@ -7,7 +7,7 @@ use super::Signed;
 use crate::activities::model::Activity;
 use crate::activities::validate;
 use crate::db::{BeginWrite, now_secs};
-use crate::error::{ApiResult, AppError, Reply};
+use crate::error::{ApiResult, Reply};
 use crate::ids;
 use crate::on_db;
 use crate::state::AppState;
@@ -32,10 +32,7 @@ pub async fn ticket(
         None => None,
     };
     let avatar = validate::url("avatar", input.avatar.as_deref())?;
-    let activity = Activity::get(&state.db, &input.activity_id).await?;
-    if activity.partner_id != signed.partner.id {
-        return Err(AppError::not_found("活动"));
-    }
+    let activity = Activity::owned_by(&state.db, &input.activity_id, signed.partner.id).await?;
     let ticket = ids::random_hex(24);
     let now = now_secs();
     on_db!(&state.db, pool => {

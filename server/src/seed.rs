@@ -59,6 +59,24 @@ const PRIZES: &[DemoPrize] = &[
     },
 ];
 
+/// The check-in calendar's streak rewards (never drawn: weight 0).
+const CHECKIN_REWARDS: &[DemoPrize] = &[
+    DemoPrize {
+        name: "连签 3 天 · 100 积分",
+        kind: PrizeKind::Points,
+        ppm: 0,
+        stock: None,
+        value_cents: 100,
+    },
+    DemoPrize {
+        name: "连签 7 天 · 50 元优惠券",
+        kind: PrizeKind::Coupon,
+        ppm: 0,
+        stock: Some(50),
+        value_cents: 5_000,
+    },
+];
+
 /// The demo activities: public id, kind, title, theme.
 pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
     (
@@ -104,7 +122,7 @@ fn demo_rules(kind: ActivityKind) -> String {
         chances_per_day: 3,
         checkin: (kind == ActivityKind::Checkin).then(|| CheckinRules {
             milestones: vec![
-                Milestone { days: 3, prize: 2 },
+                Milestone { days: 3, prize: 0 },
                 Milestone { days: 7, prize: 1 },
             ],
             makeup_cost: 20,
@@ -153,7 +171,8 @@ pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((activity_id,)) = inserted else { continue };
-            for (position, prize) in PRIZES.iter().enumerate() {
+            let prizes = if kind == ActivityKind::Checkin { CHECKIN_REWARDS } else { PRIZES };
+            for (position, prize) in prizes.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO prizes (activity_id, position, name, kind, weight, \
                      stock_total, stock_left, value_cents, points, coupon_id) \

@@ -63,3 +63,33 @@ async fn an_unknown_api_path_is_an_enveloped_404() {
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["code"], 1004);
 }
+
+#[tokio::test]
+async fn the_demo_calendar_offers_streak_rewards_not_lottery_prizes() {
+    let app = TestApp::spawn().await;
+    let body = app.get_activity("demo_checkin").await;
+    let activity = &body["result"];
+    let names: Vec<&str> = activity["prizes"]
+        .as_array()
+        .expect("prizes")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["连签 3 天 · 100 积分", "连签 7 天 · 50 元优惠券"]
+    );
+    assert_eq!(
+        activity["rules"]["checkin"]["milestones"],
+        serde_json::json!([{"days": 3, "prize": 0}, {"days": 7, "prize": 1}])
+    );
+    let token = app.login("demo_checkin", "demo-user").await;
+    let (_, reply) = app
+        .post_json(
+            "/api/v1/activities/demo_checkin/checkin",
+            Some(&token),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(reply["result"]["streak"], 1, "{reply}");
+}

@@ -70,15 +70,6 @@ impl Asset {
         }
     }
 
-    /// Size of the uncompressed, gzip and brotli forms.
-    pub fn sizes(&self) -> (usize, Option<usize>, Option<usize>) {
-        (
-            self.identity.len(),
-            self.gzip.as_ref().map(Vec::len),
-            self.brotli.as_ref().map(Vec::len),
-        )
-    }
-
     /// The response for a request with these headers.
     pub fn respond(&self, request: &HeaderMap) -> Response {
         let mut headers = HeaderMap::new();

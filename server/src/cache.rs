@@ -4,6 +4,9 @@
 //! - sessions, by token hash, until they expire (a session never changes);
 //! - blacklists, by activity, for [`ACTIVITY_TTL`] (dropped at once here when
 //!   the open API changes one);
+//! - partners' settings, by id, for [`ACTIVITY_TTL`] (dropped here at once
+//!   when `partner/config` changes them);
+//! - condition-check answers, by activity and player, for [`CONDITION_TTL`];
 //! - activities, by public id, for [`ACTIVITY_TTL`]: prizes and odds are locked
 //!   once an activity starts, and this instance drops its entry at once when
 //!   the open API changes the activity; another instance sees a manual
@@ -14,9 +17,12 @@ use std::time::Duration;
 
 use moka::sync::Cache;
 
+use huodong_shared::partner::ConditionAnswer;
+
 use crate::activities::model::Activity;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::partner::{CONDITION_TTL, PartnerConf};
 use crate::session::Player;
 
 /// How long an activity stays cached.
@@ -28,6 +34,8 @@ pub struct Caches {
     sessions: Cache<String, (Player, i64)>,
     activities: Cache<String, Arc<Activity>>,
     blacklists: Cache<i64, Arc<Vec<(String, String)>>>,
+    partners: Cache<i64, Arc<PartnerConf>>,
+    conditions: Cache<(i64, i64), Arc<ConditionAnswer>>,
 }
 
 impl Default for Caches {
@@ -51,6 +59,14 @@ impl Caches {
             blacklists: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(ACTIVITY_TTL)
+                .build(),
+            partners: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(ACTIVITY_TTL)
+                .build(),
+            conditions: Cache::builder()
+                .max_capacity(200_000)
+                .time_to_live(CONDITION_TTL)
                 .build(),
         }
     }
@@ -96,6 +112,31 @@ impl Caches {
     /// Drops a changed blacklist.
     pub fn forget_blacklist(&self, activity_id: i64) {
         self.blacklists.invalidate(&activity_id);
+    }
+
+    /// A partner and its settings, from the cache or the database.
+    pub async fn partner(&self, db: &Db, partner_id: i64) -> Result<Arc<PartnerConf>, AppError> {
+        if let Some(hit) = self.partners.get(&partner_id) {
+            return Ok(hit);
+        }
+        let partner = Arc::new(PartnerConf::load(db, partner_id).await?);
+        self.partners.insert(partner_id, partner.clone());
+        Ok(partner)
+    }
+
+    /// Drops a partner whose settings changed.
+    pub fn forget_partner(&self, partner_id: i64) {
+        self.partners.invalidate(&partner_id);
+    }
+
+    /// A recent condition answer for (activity, player).
+    pub fn condition(&self, key: (i64, i64)) -> Option<Arc<ConditionAnswer>> {
+        self.conditions.get(&key)
+    }
+
+    /// Remembers a condition answer for [`CONDITION_TTL`].
+    pub fn remember_condition(&self, key: (i64, i64), answer: Arc<ConditionAnswer>) {
+        self.conditions.insert(key, answer);
     }
 
     /// Drops a changed activity.

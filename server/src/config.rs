@@ -72,6 +72,31 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "HUODONG_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+
+    /// First retry delay of an undelivered partner call, milliseconds; each
+    /// retry doubles it (with jitter) up to 30 minutes.
+    #[arg(long, env = "HUODONG_OUTBOX_RETRY_BASE_MS", default_value_t = 2_000)]
+    pub outbox_retry_base_ms: u64,
+
+    /// How long an undelivered partner call is retried before it is marked
+    /// dead, seconds (at least a day in production).
+    #[arg(long, env = "HUODONG_OUTBOX_HORIZON_SECS", default_value_t = 86_400)]
+    pub outbox_horizon_secs: i64,
+
+    /// How long the points of a paid draw stay deducted when the server stops
+    /// between the deduction and the draw, seconds, before they are refunded.
+    #[arg(long, env = "HUODONG_POINTS_GUARD_SECS", default_value_t = 600)]
+    pub points_guard_secs: i64,
+
+    /// How long a worker holds an outbox row it is delivering, milliseconds
+    /// (longer than any partner timeout): a worker that dies mid-delivery
+    /// leaves the row to another one this much later.
+    #[arg(long, env = "HUODONG_OUTBOX_LEASE_MS", default_value_t = 35_000)]
+    pub outbox_lease_ms: u64,
+
+    /// Run the outbox delivery worker in this instance.
+    #[arg(long, env = "HUODONG_OUTBOX_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub outbox_worker: bool,
 }
 
 impl Config {
@@ -110,6 +135,11 @@ impl Config {
             draw_rate_per_ip: 0,
             trust_x_forwarded_for: false,
             log_format: LogFormat::Pretty,
+            outbox_retry_base_ms: 200,
+            outbox_horizon_secs: 86_400,
+            points_guard_secs: 600,
+            outbox_lease_ms: 35_000,
+            outbox_worker: true,
         }
     }
 }

@@ -78,8 +78,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         // partner contract does, so players see the message instead of a
         // transport error.
         ActivityNotStarted | ActivityEnded | ActivityNotPublished | NoChancesLeft
-        | AlreadyCheckedIn | Blocked | NoUser | NotEnoughPoints | CouponListFailed
-        | CouponIssueFailed => StatusCode::OK,
+        | AlreadyCheckedIn | Blocked | NotAllowed | PartnerUnavailable | NoUser
+        | NotEnoughPoints | CouponListFailed | CouponIssueFailed => StatusCode::OK,
     }
 }
 

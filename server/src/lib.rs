@@ -13,6 +13,8 @@ pub mod error;
 pub mod ids;
 pub mod metrics;
 pub mod open;
+pub mod outbox;
+pub mod partner;
 pub mod risk;
 pub mod seed;
 pub mod session;
@@ -169,6 +171,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let db = state.db.clone();
     let janitor = tokio::spawn(sweep_forever(state.clone()));
+    let worker = state
+        .config
+        .outbox_worker
+        .then(|| tokio::spawn(outbox::run_worker(state.clone())));
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -176,6 +182,9 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     janitor.abort();
+    if let Some(worker) = worker {
+        worker.abort();
+    }
     db.close().await;
     result
 }

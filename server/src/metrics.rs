@@ -36,6 +36,12 @@ pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RouteLabels, Counter>,
     latency: Family<RouteOnly, Histogram>,
+    /// Partner calls the outbox delivered.
+    pub outbox_delivered: Counter,
+    /// Partner calls the outbox will retry.
+    pub outbox_retried: Counter,
+    /// Partner calls the outbox gave up (failed or dead).
+    pub outbox_given_up: Counter,
 }
 
 impl Default for Metrics {
@@ -58,10 +64,31 @@ impl Metrics {
             "Time to answer",
             latency.clone(),
         );
+        let outbox_delivered = Counter::default();
+        let outbox_retried = Counter::default();
+        let outbox_given_up = Counter::default();
+        registry.register(
+            "outbox_delivered",
+            "Partner calls acknowledged",
+            outbox_delivered.clone(),
+        );
+        registry.register(
+            "outbox_retried",
+            "Partner call attempts to be retried",
+            outbox_retried.clone(),
+        );
+        registry.register(
+            "outbox_given_up",
+            "Partner calls marked failed or dead",
+            outbox_given_up.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
             latency,
+            outbox_delivered,
+            outbox_retried,
+            outbox_given_up,
         }
     }
 

@@ -9,11 +9,13 @@ use axum::http::request::Parts;
 use axum::routing::post;
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{SessionInfo, SessionRequest};
+use huodong_shared::partner::{Callback, EventBody};
 
 use crate::db::{BeginWrite, now_secs};
 use crate::error::{ApiJson, ApiResult, AppError, Reply};
 use crate::ids;
 use crate::on_db;
+use crate::outbox::{self, Message};
 use crate::state::AppState;
 
 /// How long a session lasts, in seconds.
@@ -102,9 +104,31 @@ async fn exchange(
             .bind(redeemed.activity_id)
             .fetch_one(&mut *tx)
             .await?;
+        let partner = state.caches.partner(&state.db, player.partner_id).await?;
+        if partner.has(Callback::Events) {
+            let event_id = format!("{activity}-v{}", &ids::sha256_hex(ticket.as_bytes())[..16]);
+            let body = EventBody {
+                event_id: event_id.clone(),
+                kind: "view".into(),
+                u_id: player.u_id.clone(),
+                activity_id: activity.clone(),
+                at: now,
+                data: serde_json::Value::Null,
+            };
+            let message = Message::new(
+                partner.id,
+                Some(redeemed.activity_id),
+                Callback::Events,
+                event_id,
+                None,
+                &body,
+            );
+            outbox::enqueue!(tx, &message);
+        }
         tx.commit().await?;
         (player, activity)
     });
+    state.outbox_wake.notify_one();
     Ok(Reply(SessionInfo {
         token,
         expires_in: SESSION_TTL_SECS,

@@ -34,6 +34,10 @@ pub struct Inner {
     pub draw_writer: Option<DrawWriter>,
     /// Hot-path caches.
     pub caches: Caches,
+    /// The HTTP client for partner callbacks.
+    pub http: reqwest::Client,
+    /// Wakes the outbox worker when this instance enqueued something.
+    pub outbox_wake: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -54,6 +58,12 @@ impl AppState {
                 limiters,
                 draw_writer,
                 caches: Caches::new(),
+                http: reqwest::Client::builder()
+                    .user_agent(concat!("huodong/", env!("CARGO_PKG_VERSION")))
+                    .pool_idle_timeout(std::time::Duration::from_secs(30))
+                    .build()
+                    .unwrap_or_default(),
+                outbox_wake: tokio::sync::Notify::new(),
             }),
         }
     }

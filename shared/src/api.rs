@@ -271,10 +271,18 @@ pub struct WonPrize {
     pub name: String,
     /// Its kind.
     pub kind: PrizeKind,
-    /// The redeem code, for `code` prizes.
+    /// The redeem code: a `code` prize's, or a partner coupon's `cd_key`.
     pub code: Option<String>,
     /// When, unix seconds.
     pub won_at: i64,
+    /// For prizes the partner delivers (coupons, points): `pending`, `issued`
+    /// or `failed`; `None` when there is nothing to deliver.
+    #[serde(default)]
+    pub delivery: Option<String>,
+    /// The partner's description of the coupon, or its message when the
+    /// delivery failed or is being retried (shown to the player).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// The result of one draw.

@@ -82,6 +82,10 @@ error_codes! {
     AlreadyCheckedIn = 2007, "今天已经签到过了，明天再来吧", "already checked in today";
     /// The user or address is blacklisted for this activity.
     Blocked = 2008, "你暂时无法参加此活动", "you cannot join this activity";
+    /// The partner's condition check does not let the user play (its `msg` is shown).
+    NotAllowed = 2009, "暂不满足参与条件", "you do not meet the conditions of this activity";
+    /// A partner callback did not answer in time or failed; nothing was charged.
+    PartnerUnavailable = 2010, "服务繁忙，请稍后再试", "the partner service is busy, please retry";
     /// The signature does not match (seed code).
     SignInvalid = 7100, "sign 校验错误", "sign error";
     /// The timestamp is more than 300 s away from the server clock.

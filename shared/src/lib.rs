@@ -9,6 +9,7 @@ pub mod api;
 pub mod codes;
 pub mod envelope;
 pub mod open;
+pub mod partner;
 pub mod sign;
 
 pub use codes::ErrorCode;

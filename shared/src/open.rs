@@ -365,3 +365,29 @@ pub struct TaskResult {
     /// Chances now left.
     pub chances: crate::api::Chances,
 }
+
+/// `data/records`: one page of an activity's records, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordsQuery {
+    /// Which activity.
+    pub activity_id: String,
+    /// `draws`, `winners`, `events` (behaviour pushes) or `deliveries`
+    /// (coupon issue, points add and refunds), with their delivery state.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `next_cursor` of the previous page; absent for the first.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 500 (default 100).
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// What `data/records` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Records {
+    /// This page.
+    pub list: Vec<serde_json::Value>,
+    /// Pass it back for the next page; `None` on the last.
+    pub next_cursor: Option<String>,
+}

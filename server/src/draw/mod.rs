@@ -26,6 +26,8 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
+use huodong_shared::partner::{Callback, CouponIssue, PointsChange};
+use serde_json::json;
 
 use crate::activities::model::{Activity, Prize};
 use crate::checkin;
@@ -33,6 +35,9 @@ use crate::clock;
 use crate::db::{Db, is_unique_violation, now_secs};
 use crate::error::{ApiJson, ApiResult, AppError, Reply};
 use crate::on_db;
+use crate::outbox::{self, Message};
+use crate::partner::points;
+use crate::partner::{self as partners, PartnerConf};
 use crate::risk::{self, review_status};
 use crate::session::Player;
 use crate::state::AppState;
@@ -42,6 +47,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/activities/{id}/draw", post(draw))
         .route("/api/v1/activities/{id}/me", get(me))
+        .route("/api/v1/activities/{id}/share", post(share))
         .route("/api/v1/activities/{id}/verify", get(verify::verify))
         .route("/api/v1/activities/{id}/draws", get(verify::public_draws))
 }
@@ -110,6 +116,8 @@ pub struct DrawRow {
     kind: Option<String>,
     code: Option<String>,
     created_at: i64,
+    delivery: Option<String>,
+    delivery_note: Option<String>,
 }
 
 impl DrawRow {
@@ -123,11 +131,14 @@ impl DrawRow {
             kind,
             code: self.code,
             won_at: self.created_at,
+            delivery: self.delivery,
+            note: self.delivery_note,
         })
     }
 }
 
-const DRAW_SELECT: &str = "SELECT d.id, d.seq, d.prize_id, p.name, p.kind, d.code, d.created_at \
+const DRAW_SELECT: &str = "SELECT d.id, d.seq, d.prize_id, p.name, p.kind, d.code, d.created_at, \
+     d.delivery, d.delivery_note \
      FROM draws d LEFT JOIN prizes p ON p.id = d.prize_id";
 
 async fn find_by_key(
@@ -218,23 +229,61 @@ async fn draw(
             None => Err(refusal),
         };
     }
-    let ip = ip_text;
+    partners::check_condition(&state, &activity, &player).await?;
+    let partner = state.caches.partner(&state.db, activity.partner_id).await?;
+    let cost = activity.rules.points_cost;
+    let charge = if cost > 0 {
+        // A retry of a draw already made never pays twice.
+        if let Some(existing) = find_by_key(&state.db, activity.id, player.player_id, key).await? {
+            return replay(&state, &activity, &player, day, existing).await;
+        }
+        // Do not charge for a draw that cannot happen.
+        if !current_chances(&state.db, &activity, player.player_id, day)
+            .await?
+            .any()
+        {
+            return Err(AppError::code(ErrorCode::NoChancesLeft));
+        }
+        points::deduct(&state, &partner, &activity, &player, cost, "draw").await?
+    } else {
+        None
+    };
     let job = DrawJob {
         activity: activity.clone(),
         player: player.clone(),
         key: key.to_owned(),
         day,
         now,
-        ip,
+        ip: ip_text,
+        partner,
+        charge: charge.as_ref().map(|c| c.guard_key.clone()),
     };
-    let outcome = run_draw(&state, job).await?;
-    match outcome {
-        DrawOutcome::Done(row, chances) => Ok(Reply(DrawResult {
-            draw_id: row.id,
-            seq: row.seq,
-            prize: row.won(),
-            chances,
-        })),
+    let outcome = run_draw(&state, job).await;
+    if let Some(charge) = &charge
+        && !matches!(outcome, Ok(DrawOutcome::Done(..)))
+    {
+        points::refund(&state, charge).await;
+    }
+    state.outbox_wake.notify_one();
+    match outcome? {
+        DrawOutcome::Done(mut row, chances) => {
+            if row.delivery.as_deref() == Some("pending") {
+                // Deliver now so the player sees the coupon code; the worker
+                // retries whatever this does not finish.
+                outbox::deliver_now(&state, &delivery_key(&activity, row.id)).await;
+                if let Some(fresh) =
+                    find_by_key(&state.db, activity.id, player.player_id, key).await?
+                {
+                    row = fresh;
+                }
+            }
+            Ok(Reply(DrawResult {
+                draw_id: row.id,
+                seq: row.seq,
+                prize: row.won(),
+                chances,
+            }))
+        }
         DrawOutcome::Duplicate => {
             match find_by_key(&state.db, activity.id, player.player_id, key).await? {
                 Some(existing) => replay(&state, &activity, &player, day, existing).await,
@@ -310,6 +359,103 @@ pub(crate) fn outcome_of(capped: bool, in_stock: bool, floor: i64, prize: &Prize
     } else {
         "out_of_stock"
     }
+}
+
+/// Whether the partner delivers a won prize: `pending` until it acknowledges.
+pub(crate) fn delivery_of(partner: &PartnerConf, prize: Option<&Prize>) -> Option<&'static str> {
+    let prize = prize?;
+    let delivered = match prize.kind() {
+        PrizeKind::Coupon => prize.coupon_id.is_some() && partner.has(Callback::CouponIssue),
+        PrizeKind::Points => {
+            prize.points.is_some_and(|p| p > 0) && partner.has(Callback::PointsAdd)
+        }
+        _ => false,
+    };
+    delivered.then_some("pending")
+}
+
+/// The outbox key (the partner's `biz_id`) that delivers a draw's prize.
+pub fn delivery_key(activity: &Activity, draw_id: i64) -> String {
+    format!("{}-d{draw_id}-prize", activity.public_id)
+}
+
+/// What a recorded draw (or check-in reward) sends the partner, in the same
+/// transaction: the `kind` event (`participate`, `checkin`), a `win` event,
+/// and the delivery of a coupon or points prize.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn draw_messages(
+    activity: &Activity,
+    partner: &PartnerConf,
+    u_id: &str,
+    kind: &str,
+    draw_id: i64,
+    outcome: &str,
+    won: Option<&Prize>,
+    now: i64,
+) -> Vec<Message> {
+    let mut messages = Vec::new();
+    let won = won.filter(|p| p.kind() != PrizeKind::Thanks);
+    if partner.has(Callback::Events) {
+        let id = |what: &str| format!("{}-d{draw_id}-{what}", activity.public_id);
+        if kind == "participate" {
+            messages.push(Message::event(
+                activity,
+                kind,
+                id(kind),
+                u_id,
+                now,
+                json!({ "draw_id": draw_id, "outcome": outcome, "prize_id": won.map(|p| p.id) }),
+            ));
+        }
+        if let Some(prize) = won {
+            messages.push(Message::event(
+                activity,
+                "win",
+                id("win"),
+                u_id,
+                now,
+                json!({ "draw_id": draw_id, "prize_id": prize.id, "prize_name": prize.name, "prize_kind": prize.kind }),
+            ));
+        }
+    }
+    if delivery_of(partner, won).is_some()
+        && let Some(prize) = won
+    {
+        let key = delivery_key(activity, draw_id);
+        let message = match prize.kind() {
+            PrizeKind::Coupon => Message::new(
+                partner.id,
+                Some(activity.id),
+                Callback::CouponIssue,
+                key.clone(),
+                Some(draw_id),
+                &CouponIssue {
+                    u_id: u_id.to_owned(),
+                    coupon_id: prize.coupon_id.clone().unwrap_or_default(),
+                    game_id: activity.public_id.clone(),
+                    game_name: activity.title.clone(),
+                    biz_id: key,
+                },
+            ),
+            _ => Message::new(
+                partner.id,
+                Some(activity.id),
+                Callback::PointsAdd,
+                key.clone(),
+                Some(draw_id),
+                &PointsChange {
+                    u_id: u_id.to_owned(),
+                    points: prize.points.unwrap_or(0),
+                    biz_id: key,
+                    activity_id: activity.public_id.clone(),
+                    reason: "prize".into(),
+                    origin_biz_id: None,
+                },
+            ),
+        };
+        messages.push(message);
+    }
+    messages
 }
 
 /// Inside an open transaction: hands the first free code of a prize to a
@@ -409,6 +555,10 @@ pub struct DrawJob {
     pub now: i64,
     /// The client address.
     pub ip: String,
+    /// The activity's partner, with its callbacks.
+    pub partner: Arc<PartnerConf>,
+    /// The outbox key of the points refund guard to cancel (a paid draw).
+    pub charge: Option<String>,
 }
 
 /// The statements of one draw on an open transaction `$tx` (a `&mut`
@@ -498,6 +648,10 @@ macro_rules! draw_statements {
                 }
             }
         }
+        let won_prize = decision
+            .prize
+            .and_then(|id| prizes.iter().find(|p| p.id == id));
+        let delivery = delivery_of(&job.partner, won_prize);
         let inserted = sqlx::query_as::<_, (i64,)>($crate::draw::sql::RECORD_DRAW)
             .bind(activity.id)
             .bind(player.player_id)
@@ -512,6 +666,7 @@ macro_rules! draw_statements {
             .bind(&decision.odds)
             .bind(ip)
             .bind(now)
+            .bind(delivery)
             .fetch_one(&mut *$tx)
             .await;
         let draw_id = match inserted {
@@ -531,9 +686,31 @@ macro_rules! draw_statements {
                 ));
             }
         }
-        let prize = decision
-            .prize
-            .and_then(|id| prizes.iter().find(|p| p.id == id));
+        for message in draw_messages(
+            activity,
+            &job.partner,
+            &player.u_id,
+            "participate",
+            draw_id,
+            decision.outcome,
+            won_prize,
+            now,
+        ) {
+            $crate::outbox::enqueue!($tx, &message);
+        }
+        if let Some(guard) = &job.charge {
+            let cancelled = sqlx::query($crate::outbox::CANCEL)
+                .bind(guard)
+                .bind($crate::partner::now_ms())
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected();
+            if cancelled != 1 {
+                // The refund already went out: this draw must not happen.
+                return Err(AppError::code(ErrorCode::PartnerUnavailable));
+            }
+        }
+        let prize = won_prize;
         Ok(DrawOutcome::Done(
             DrawRow {
                 id: draw_id,
@@ -543,6 +720,8 @@ macro_rules! draw_statements {
                 kind: prize.map(|p| p.kind.clone()),
                 code,
                 created_at: now,
+                delivery: delivery.map(str::to_owned),
+                delivery_note: None,
             },
             chances_after,
         ))
@@ -574,6 +753,36 @@ async fn run_draw(state: &AppState, job: DrawJob) -> Result<DrawOutcome, AppErro
     }
 }
 
+/// `POST /api/v1/activities/{id}/share`: the player shared the activity (the
+/// host app does the sharing); the partner gets a `share` event.
+async fn share(
+    State(state): State<AppState>,
+    player: Player,
+    Path(public_id): Path<String>,
+) -> ApiResult<serde_json::Value> {
+    let activity = activity_for(&state, &player, &public_id).await?;
+    let partner = state.caches.partner(&state.db, activity.partner_id).await?;
+    if partner.has(Callback::Events) {
+        let now = now_secs();
+        let event = Message::event(
+            &activity,
+            "share",
+            format!(
+                "{}-s{}-{}",
+                activity.public_id,
+                player.player_id,
+                crate::ids::random_hex(6)
+            ),
+            &player.u_id,
+            now,
+            serde_json::Value::Null,
+        );
+        outbox::enqueue_now(&state.db, &event).await?;
+        state.outbox_wake.notify_one();
+    }
+    Ok(Reply(json!({ "shared": true })))
+}
+
 /// `GET /api/v1/activities/{id}/me`: chances, prizes and the calendar.
 async fn me(
     State(state): State<AppState>,
@@ -584,7 +793,7 @@ async fn me(
     let day = today(&activity, now_secs());
     let chances = current_chances(&state.db, &activity, player.player_id, day).await?;
     let prizes = won_prizes(&state.db, activity.id, player.player_id).await?;
-    let checkin = checkin::state(&state.db, &activity, player.player_id, day).await?;
+    let checkin = checkin::checkin_state(&state.db, &activity, player.player_id, day).await?;
     Ok(Reply(MyState {
         u_id: player.u_id,
         nickname: player.nickname,

@@ -51,8 +51,8 @@ pub const TAKE_STOCK: &str =
 
 /// Records a draw; returns its id.
 pub const RECORD_DRAW: &str = "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, \
-     weight_total, candidate_id, prize_id, outcome, odds, ip, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+     weight_total, candidate_id, prize_id, outcome, odds, ip, created_at, delivery) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
 /// Hands the first free code of prize `$2` to draw `$1`; returns the code.
 pub const CLAIM_CODE: &str = "UPDATE prize_codes SET draw_id = $1 WHERE id = (SELECT id FROM prize_codes \

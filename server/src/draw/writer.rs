@@ -16,7 +16,7 @@ use huodong_shared::api::PrizeKind;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{DrawJob, DrawOutcome, DrawRow, chances, decide, sql};
+use super::{DrawJob, DrawOutcome, DrawRow, chances, decide, delivery_of, draw_messages, sql};
 use crate::activities::model::Prize;
 use crate::error::AppError;
 
@@ -225,6 +225,7 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
             }
         }
     }
+    let delivery = delivery_of(&job.partner, won);
     let inserted = conn.prepare_cached(sql::RECORD_DRAW).and_then(|mut s| {
         s.query_row(
             params![
@@ -240,7 +241,8 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
                 outcome,
                 odds,
                 job.ip,
-                now
+                now,
+                delivery
             ],
             |r| r.get::<_, i64>(0),
         )
@@ -269,6 +271,41 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
             .and_then(|mut s| s.execute(params![c, draw_id]))
             .map_err(internal)?;
     }
+    for m in draw_messages(
+        activity,
+        &job.partner,
+        &player.u_id,
+        "participate",
+        draw_id,
+        outcome,
+        won,
+        now,
+    ) {
+        conn.prepare_cached(crate::outbox::ENQUEUE)
+            .and_then(|mut s| {
+                s.execute(params![
+                    m.partner_id,
+                    m.activity_id,
+                    m.callback.as_str(),
+                    m.dedupe_key,
+                    m.draw_id,
+                    m.body,
+                    m.next_at,
+                    m.created_at
+                ])
+            })
+            .map_err(internal)?;
+    }
+    if let Some(guard) = &job.charge {
+        let cancelled = conn
+            .prepare_cached(crate::outbox::CANCEL)
+            .and_then(|mut s| s.execute(params![guard, crate::partner::now_ms()]))
+            .map_err(internal)?;
+        if cancelled != 1 {
+            // The refund already went out: this draw must not happen.
+            return Err(AppError::code(ErrorCode::PartnerUnavailable));
+        }
+    }
     Ok(DrawOutcome::Done(
         DrawRow {
             id: draw_id,
@@ -278,6 +315,8 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
             kind: won.map(|p| p.kind.clone()),
             code,
             created_at: now,
+            delivery: delivery.map(str::to_owned),
+            delivery_note: None,
         },
         chances_after,
     ))

@@ -6,6 +6,7 @@
 //! window (7102). Only then is the body parsed into the endpoint's type.
 
 pub mod activity;
+pub mod data;
 pub mod task;
 pub mod user;
 
@@ -35,10 +36,13 @@ pub fn router() -> Router<AppState> {
         .route("/open/v1/task/complete", post(task::complete))
         .route("/open/v1/risk/blacklist", post(crate::risk::blacklist))
         .route("/open/v1/risk/list", post(crate::risk::list))
+        .route("/open/v1/partner/config", post(crate::partner::config))
+        .route("/open/v1/partner/coupons", post(crate::partner::coupons))
+        .route("/open/v1/data/records", post(data::records))
 }
 
 /// The partner a signed request came from.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct Partner {
     /// Internal id.
     pub id: i64,
@@ -46,6 +50,16 @@ pub struct Partner {
     pub app_id: String,
     /// The shared secret (never logged or answered).
     pub secret: String,
+}
+
+impl std::fmt::Debug for Partner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Partner")
+            .field("id", &self.id)
+            .field("app_id", &self.app_id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 
 /// A verified open-API request: who sent it and what it says.

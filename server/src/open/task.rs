@@ -3,6 +3,8 @@
 use axum::extract::State;
 use huodong_shared::ErrorCode;
 use huodong_shared::open::{TaskComplete, TaskResult};
+use huodong_shared::partner::Callback;
+use serde_json::json;
 
 use super::Signed;
 use crate::activities::model::Activity;
@@ -11,6 +13,7 @@ use crate::db::{BeginWrite, now_secs};
 use crate::draw::{current_chances, today};
 use crate::error::{ApiResult, AppError, Reply};
 use crate::on_db;
+use crate::outbox::{self, Message};
 use crate::state::AppState;
 
 /// Grants the chances once per `biz_id` and answers the chances left.
@@ -31,6 +34,7 @@ pub async fn complete(
     }
     let activity = Activity::owned_by(&state.db, &input.activity_id, signed.partner.id).await?;
     let now = now_secs();
+    let partner = state.caches.partner(&state.db, signed.partner.id).await?;
     let (player_id, granted) = on_db!(&state.db, pool => {
         let mut tx = pool.begin_write().await?;
         let (player_id,): (i64,) = sqlx::query_as(
@@ -56,6 +60,17 @@ pub async fn complete(
         .await?
         .rows_affected()
             == 1;
+        if fresh && partner.has(Callback::Events) {
+            let event = Message::event(
+                &activity,
+                "task",
+                format!("{}-t-{biz_id}", activity.public_id),
+                &u_id,
+                now,
+                json!({ "task_id": task_id, "biz_id": biz_id, "chances": chances }),
+            );
+            outbox::enqueue!(tx, &event);
+        }
         if fresh {
             sqlx::query(
                 "INSERT INTO player_activity (activity_id, player_id, extra_left) VALUES ($1, $2, $3) \
@@ -70,6 +85,7 @@ pub async fn complete(
         tx.commit().await?;
         (player_id, fresh)
     });
+    state.outbox_wake.notify_one();
     let chances = current_chances(&state.db, &activity, player_id, today(&activity, now)).await?;
     Ok(Reply(TaskResult { granted, chances }))
 }

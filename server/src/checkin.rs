@@ -337,8 +337,8 @@ async fn record(
         }
         if let Some((guard, _)) = makeup {
             let cancelled = sqlx::query(outbox::CANCEL)
-                .bind(guard)
                 .bind(now_ms())
+                .bind(guard)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

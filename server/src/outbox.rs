@@ -41,9 +41,11 @@ pub const ENQUEUE: &str = "INSERT INTO outbox (partner_id, activity_id, callback
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING";
 
 /// Cancels a pending message nobody holds (a points refund guard once the
-/// draw it guards is recorded); one row affected or none.
-pub const CANCEL: &str = "UPDATE outbox SET status = 'cancelled', done_at = $2 \
-     WHERE dedupe_key = $1 AND status = 'pending' AND locked_until <= $2";
+/// draw it guards is recorded): `$1` now (ms), `$2` the key; one row affected
+/// or none. (Placeholders appear in increasing order: rusqlite binds them by
+/// position of first appearance.)
+pub const CANCEL: &str = "UPDATE outbox SET status = 'cancelled', done_at = $1 \
+     WHERE dedupe_key = $2 AND status = 'pending' AND locked_until <= $1";
 
 /// A message to enqueue.
 #[derive(Clone, Debug)]
@@ -232,8 +234,29 @@ pub fn backoff(base_ms: u64, attempts: i64, retry_after: Option<Duration>) -> Du
 pub async fn deliver_now(state: &AppState, key: &str) {
     match claim_key(&state.db, key, lease_ms(state)).await {
         Ok(Some(row)) => deliver(state, row).await,
-        Ok(None) => {}
+        // A worker holds it: wait for that attempt (bounded by the lease).
+        Ok(None) => wait_settled(state, key).await,
         Err(err) => tracing::warn!(error = %err, "claiming an outbox row failed"),
+    }
+}
+
+/// Waits while a worker is delivering `key`, at most one lease.
+async fn wait_settled(state: &AppState, key: &str) {
+    let deadline = now_ms() + lease_ms(state);
+    while now_ms() < deadline {
+        let held: Result<Option<(i64,)>, sqlx::Error> = on_db!(&state.db, pool => {
+            sqlx::query_as(
+                "SELECT id FROM outbox WHERE dedupe_key = $1 AND status = 'pending' AND locked_until > $2",
+            )
+            .bind(key)
+            .bind(now_ms())
+            .fetch_optional(pool)
+            .await
+        });
+        if !matches!(held, Ok(Some(_))) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 

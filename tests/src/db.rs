@@ -85,6 +85,22 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Runs a scalar query on a connection of its own (the server may be
+    /// another process, or dead).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let db = huodong_server::db::Db::connect(&self.url, 1)
+            .await
+            .expect("connect to the test database");
+        let value = huodong_server::on_db!(&db, pool => {
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await
+        })
+        .expect("scalar query");
+        db.close().await;
+        value
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.pg_name.take() else {

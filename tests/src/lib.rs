@@ -9,6 +9,7 @@
 pub mod browser;
 pub mod db;
 pub mod open;
+pub mod partner;
 pub mod process;
 
 use std::net::SocketAddr;

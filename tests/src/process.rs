@@ -23,6 +23,16 @@ fn free_port() -> u16 {
 impl ServerProcess {
     /// Starts `bin` on `database_url` and waits until `/healthz` answers.
     pub async fn start(bin: &Path, database_url: &str, seed_demo: bool) -> ServerProcess {
+        ServerProcess::start_with(bin, database_url, seed_demo, &[]).await
+    }
+
+    /// As [`ServerProcess::start`], with extra command-line flags.
+    pub async fn start_with(
+        bin: &Path,
+        database_url: &str,
+        seed_demo: bool,
+        extra: &[&str],
+    ) -> ServerProcess {
         let port = free_port();
         let mut command = Command::new(bin);
         command
@@ -40,6 +50,7 @@ impl ServerProcess {
         if seed_demo {
             command.arg("--seed-demo");
         }
+        command.args(extra);
         let child = command.spawn().expect("server process starts");
         let server = ServerProcess {
             api: Api::new(format!("http://127.0.0.1:{port}")),

@@ -265,7 +265,18 @@ async fn draw(
         points::refund(&state, charge).await;
     }
     state.outbox_wake.notify_one();
-    match outcome? {
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        // The same key may have drawn the last chance (a retry): answer it.
+        Err(refusal @ AppError::Api { .. }) => {
+            return match find_by_key(&state.db, activity.id, player.player_id, key).await? {
+                Some(existing) => replay(&state, &activity, &player, day, existing).await,
+                None => Err(refusal),
+            };
+        }
+        Err(err) => return Err(err),
+    };
+    match outcome {
         DrawOutcome::Done(mut row, chances) => {
             if row.delivery.as_deref() == Some("pending") {
                 // Deliver now so the player sees the coupon code; the worker
@@ -700,8 +711,8 @@ macro_rules! draw_statements {
         }
         if let Some(guard) = &job.charge {
             let cancelled = sqlx::query($crate::outbox::CANCEL)
-                .bind(guard)
                 .bind($crate::partner::now_ms())
+                .bind(guard)
                 .execute(&mut *$tx)
                 .await?
                 .rows_affected();

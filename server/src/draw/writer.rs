@@ -299,7 +299,7 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
     if let Some(guard) = &job.charge {
         let cancelled = conn
             .prepare_cached(crate::outbox::CANCEL)
-            .and_then(|mut s| s.execute(params![guard, crate::partner::now_ms()]))
+            .and_then(|mut s| s.execute(params![crate::partner::now_ms(), guard]))
             .map_err(internal)?;
         if cancelled != 1 {
             // The refund already went out: this draw must not happen.

@@ -111,8 +111,8 @@ pub async fn deduct(
 async fn cancel(state: &AppState, charge: &Charge) -> Result<(), AppError> {
     on_db!(&state.db, pool => {
         sqlx::query(outbox::CANCEL)
-            .bind(&charge.guard_key)
             .bind(now_ms())
+            .bind(&charge.guard_key)
             .execute(pool)
             .await
             .map(|_| ())

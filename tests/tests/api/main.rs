@@ -8,5 +8,6 @@ mod draws;
 mod fairness;
 mod health;
 mod open_api;
+mod partner;
 mod players;
 mod risk;

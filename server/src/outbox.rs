@@ -21,14 +21,15 @@
 use std::time::Duration;
 
 use huodong_shared::ErrorCode;
-use huodong_shared::partner::{Callback, CouponIssued, EventBody};
+use huodong_shared::partner::{AuditAnswer, Callback, CouponIssued, EventBody};
 use rand::Rng;
 use serde_json::Value;
 
 use crate::activities::model::Activity;
 use crate::db::Db;
+use crate::error::AppError;
 use crate::on_db;
-use crate::partner::{CallError, client, now_ms};
+use crate::partner::{CallError, audit, client, now_ms};
 use crate::state::AppState;
 
 /// The longest wait between two attempts.
@@ -150,14 +151,14 @@ pub async fn enqueue_now(db: &Db, msg: &Message) -> Result<(), sqlx::Error> {
 /// A claimed row.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Claimed {
-    id: i64,
-    partner_id: i64,
-    callback: String,
-    dedupe_key: String,
-    draw_id: Option<i64>,
-    body: String,
-    attempts: i64,
-    created_at: i64,
+    pub(crate) id: i64,
+    pub(crate) partner_id: i64,
+    pub(crate) callback: String,
+    pub(crate) dedupe_key: String,
+    pub(crate) draw_id: Option<i64>,
+    pub(crate) body: String,
+    pub(crate) attempts: i64,
+    pub(crate) created_at: i64,
 }
 
 const CLAIM_COLUMNS: &str =
@@ -350,6 +351,25 @@ async fn settle(
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let horizon_ms = state.config.outbox_horizon_secs.saturating_mul(1000);
+    if callback == Callback::Audit
+        && let Verdict::Done(value) = &verdict
+    {
+        match serde_json::from_value::<AuditAnswer>(value.clone()) {
+            Ok(answer) => {
+                return audit::decide(state, row, answer.approved, "done", None)
+                    .await
+                    .map_err(sqlx_error);
+            }
+            Err(err) => {
+                let verdict = Verdict::Retry {
+                    error: format!("audit answer without `approved`: {err}"),
+                    note: None,
+                    retry_after: None,
+                };
+                return Box::pin(settle(state, row, Callback::Events, verdict)).await;
+            }
+        }
+    }
     match verdict {
         Verdict::Done(value) => {
             let issued: CouponIssued = if callback == Callback::CouponIssue {
@@ -427,6 +447,13 @@ async fn settle(
     Ok(())
 }
 
+fn sqlx_error(err: AppError) -> sqlx::Error {
+    match err {
+        AppError::Db(err) => err,
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
 /// Marks a row `failed` or `dead`; a prize it delivered goes back to stock
 /// and its draw shows `failed` with `shown` (the partner's message).
 async fn give_up(
@@ -436,6 +463,12 @@ async fn give_up(
     error: &str,
     shown: &str,
 ) -> Result<(), sqlx::Error> {
+    if row.callback == Callback::Audit.as_str() {
+        // No answer in time counts as a refusal: the fallback, never the prize.
+        return audit::decide(state, row, false, status, Some(error))
+            .await
+            .map_err(sqlx_error);
+    }
     let now = now_ms();
     on_db!(&state.db, pool => {
         let mut tx = pool.begin().await?;

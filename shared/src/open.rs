@@ -32,6 +32,15 @@ pub struct Rules {
     /// Automatic anti-farming rule.
     #[serde(default)]
     pub risk: Option<RiskRules>,
+    /// What a winner of an audited prize gets when the partner's audit
+    /// refuses them: a prize by position in the list (if it has stock), else
+    /// "thanks".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_fallback: Option<usize>,
+    /// Ask the partner's decision callback which prize a player gets (it may
+    /// answer "let the runtime draw"); stock and limits still hold.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partner_decides: bool,
 }
 
 /// An automatic anti-farming rule: more than `ip_draws_max` draws from one
@@ -98,6 +107,8 @@ impl Default for Rules {
             provably_fair: false,
             checkin: None,
             risk: None,
+            audit_fallback: None,
+            partner_decides: false,
         }
     }
 }

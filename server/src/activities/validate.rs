@@ -140,6 +140,9 @@ pub fn rules(rules: &Rules, prize_count: usize) -> Result<(), AppError> {
     if !(0..=1_000_000).contains(&rules.points_cost) {
         return Err(invalid("rules.points_cost", "须在 0 到 1000000 之间"));
     }
+    if rules.audit_fallback.is_some_and(|i| i >= prize_count) {
+        return Err(invalid("rules.audit_fallback", "没有这个奖品"));
+    }
     if let Some(checkin) = &rules.checkin {
         for (i, m) in checkin.milestones.iter().enumerate() {
             if !(1..=366).contains(&m.days) {

@@ -26,7 +26,7 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
-use huodong_shared::partner::{Callback, CouponIssue, PointsChange};
+use huodong_shared::partner::{AuditRequest, Callback, CouponIssue, PointsChange};
 use serde_json::json;
 
 use crate::activities::model::{Activity, Prize};
@@ -278,14 +278,24 @@ async fn draw(
     };
     match outcome {
         DrawOutcome::Done(mut row, chances) => {
-            if row.delivery.as_deref() == Some("pending") {
-                // Deliver now so the player sees the coupon code; the worker
-                // retries whatever this does not finish.
-                outbox::deliver_now(&state, &delivery_key(&activity, row.id)).await;
-                if let Some(fresh) =
+            // Audit and deliver now, so the player sees the outcome and the
+            // coupon code at once; the worker retries whatever this does not finish.
+            for _ in 0..2 {
+                let step = match row.delivery.as_deref() {
+                    Some("audit") => audit_key(&activity, row.id),
+                    Some("pending") => delivery_key(&activity, row.id),
+                    _ => break,
+                };
+                outbox::deliver_now(&state, &step).await;
+                let Some(fresh) =
                     find_by_key(&state.db, activity.id, player.player_id, key).await?
-                {
-                    row = fresh;
+                else {
+                    break;
+                };
+                let moved = fresh.delivery != row.delivery;
+                row = fresh;
+                if !moved {
+                    break;
                 }
             }
             Ok(Reply(DrawResult {
@@ -372,6 +382,30 @@ pub(crate) fn outcome_of(capped: bool, in_stock: bool, floor: i64, prize: &Prize
     }
 }
 
+/// The delivery state a draw starts with: `audit` while the partner's winner
+/// audit decides, `pending` for a prize the partner delivers, else none.
+pub(crate) fn initial_delivery(
+    partner: &PartnerConf,
+    outcome: &str,
+    prize: Option<&Prize>,
+) -> Option<&'static str> {
+    if outcome == "audit_pending" {
+        Some("audit")
+    } else {
+        delivery_of(partner, prize)
+    }
+}
+
+/// Whether an audited prize waits for the partner's approval.
+pub(crate) fn needs_audit(partner: &PartnerConf, prize: &Prize) -> bool {
+    prize.audit && partner.has(Callback::Audit)
+}
+
+/// The outbox key of a draw's winner audit.
+pub fn audit_key(activity: &Activity, draw_id: i64) -> String {
+    format!("{}-d{draw_id}-audit", activity.public_id)
+}
+
 /// Whether the partner delivers a won prize: `pending` until it acknowledges.
 pub(crate) fn delivery_of(partner: &PartnerConf, prize: Option<&Prize>) -> Option<&'static str> {
     let prize = prize?;
@@ -418,7 +452,7 @@ pub(crate) fn draw_messages(
                 json!({ "draw_id": draw_id, "outcome": outcome, "prize_id": won.map(|p| p.id) }),
             ));
         }
-        if let Some(prize) = won {
+        if let Some(prize) = won.filter(|_| outcome != "audit_pending") {
             messages.push(Message::event(
                 activity,
                 "win",
@@ -428,6 +462,25 @@ pub(crate) fn draw_messages(
                 json!({ "draw_id": draw_id, "prize_id": prize.id, "prize_name": prize.name, "prize_kind": prize.kind }),
             ));
         }
+    }
+    if outcome == "audit_pending" {
+        if let Some(prize) = won {
+            messages.push(Message::new(
+                partner.id,
+                Some(activity.id),
+                Callback::Audit,
+                audit_key(activity, draw_id),
+                Some(draw_id),
+                &AuditRequest {
+                    u_id: u_id.to_owned(),
+                    activity_id: activity.public_id.clone(),
+                    prize_id: prize.id,
+                    prize_name: prize.name.clone(),
+                    draw_id,
+                },
+            ));
+        }
+        return messages;
     }
     if delivery_of(partner, won).is_some()
         && let Some(prize) = won
@@ -656,13 +709,17 @@ macro_rules! draw_statements {
                 decision.outcome = take_prize!($tx, activity, player.player_id, prize, now);
                 if decision.outcome == "won" {
                     decision.prize = Some(prize.id);
+                    if needs_audit(&job.partner, prize) {
+                        // Reserved until the partner approves this winner.
+                        decision.outcome = "audit_pending";
+                    }
                 }
             }
         }
         let won_prize = decision
             .prize
             .and_then(|id| prizes.iter().find(|p| p.id == id));
-        let delivery = delivery_of(&job.partner, won_prize);
+        let delivery = initial_delivery(&job.partner, decision.outcome, won_prize);
         let inserted = sqlx::query_as::<_, (i64,)>($crate::draw::sql::RECORD_DRAW)
             .bind(activity.id)
             .bind(player.player_id)

@@ -16,7 +16,10 @@ use huodong_shared::api::PrizeKind;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{DrawJob, DrawOutcome, DrawRow, chances, decide, delivery_of, draw_messages, sql};
+use super::{
+    DrawJob, DrawOutcome, DrawRow, chances, decide, draw_messages, initial_delivery, needs_audit,
+    sql,
+};
 use crate::activities::model::Prize;
 use crate::error::AppError;
 
@@ -222,10 +225,14 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
             outcome = take_prize(conn, job, prize)?;
             if outcome == "won" {
                 won = Some(prize);
+                if needs_audit(&job.partner, prize) {
+                    // Reserved until the partner approves this winner.
+                    outcome = "audit_pending";
+                }
             }
         }
     }
-    let delivery = delivery_of(&job.partner, won);
+    let delivery = initial_delivery(&job.partner, outcome, won);
     let inserted = conn.prepare_cached(sql::RECORD_DRAW).and_then(|mut s| {
         s.query_row(
             params![

@@ -4,6 +4,7 @@
 //! open-API endpoints that manage them. Calls that must not be lost (events,
 //! coupon issue, points add and refunds) go through [`crate::outbox`].
 
+pub mod audit;
 pub mod client;
 pub mod points;
 

@@ -588,3 +588,84 @@ async fn make_up_check_ins_cost_points_within_the_limit() {
     assert_eq!(ledger.deducted_net(), 2 * 20);
     assert_eq!(ledger.balances.get("late"), Some(&(1_000 - 40 + 30)));
 }
+
+#[tokio::test]
+async fn winner_audit_awards_approved_winners_and_falls_back_for_refused_ones() {
+    let app = TestApp::spawn().await;
+    let partner = connect(&app, 800).await;
+    let id = app
+        .published(lottery(
+            "审核大奖",
+            json!([
+                {"name": "iPhone 大奖", "kind": "goods", "probability": 1.0, "stock": 2, "audit": true},
+                {"name": "安慰奖 · 10 积分", "kind": "points", "points": 10, "probability": 0.0, "stock": 5},
+            ]),
+            json!({"audit_fallback": 1}),
+        ))
+        .await;
+    let grand_stock = || async {
+        app.scalar(&format!(
+            "SELECT p.stock_left FROM prizes p JOIN activities a ON a.id = p.activity_id \
+             WHERE a.public_id = '{id}' AND p.position = 0"
+        ))
+        .await
+    };
+    partner
+        .partner
+        .ledger()
+        .audit_refused
+        .insert("suspicious".into());
+
+    let good = app.login(&id, "honest").await;
+    let (_, reply) = app.draw(&good, &id, "k").await;
+    assert_eq!(reply["result"]["prize"]["name"], "iPhone 大奖", "{reply}");
+    assert_eq!(reply["result"]["prize"]["delivery"], Value::Null);
+    assert_eq!(grand_stock().await, 1);
+
+    let bad = app.login(&id, "suspicious").await;
+    let (_, reply) = app.draw(&bad, &id, "k").await;
+    assert_eq!(
+        reply["result"]["prize"]["name"], "安慰奖 · 10 积分",
+        "a refused winner gets the fallback: {reply}"
+    );
+    assert_eq!(reply["result"]["prize"]["delivery"], "issued");
+    assert_eq!(
+        grand_stock().await,
+        1,
+        "the audited prize went back to stock"
+    );
+
+    // The audit callback is down: the prize waits, reserved, then is awarded.
+    partner.partner.ledger().set_mode(
+        Callback::Audit,
+        Mode::Fail {
+            status: 503,
+            retry_after: None,
+        },
+        Some(2),
+    );
+    let patient = app.login(&id, "patient").await;
+    let (_, reply) = app.draw(&patient, &id, "k").await;
+    assert_eq!(reply["result"]["prize"]["delivery"], "audit", "{reply}");
+    assert_eq!(
+        grand_stock().await,
+        0,
+        "reserved while the audit is pending"
+    );
+    eventually("the audit approved after the outage", 20, || async {
+        app.me(&patient, &id).await["prizes"][0]["delivery"].is_null()
+    })
+    .await;
+    let me = app.me(&patient, &id).await;
+    assert_eq!(me["prizes"][0]["name"], "iPhone 大奖");
+    let outcomes = app.records(&id, "draws").await;
+    let outcomes: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|d| d["outcome"].as_str())
+        .collect();
+    assert_eq!(outcomes, ["won", "audit_refused", "won"]);
+    assert_eq!(grand_stock().await, 0);
+    let ledger = partner.partner.ledger();
+    assert_eq!(ledger.adds.len(), 1);
+    assert!(ledger.calls.get("audit").is_some_and(|n| *n >= 5));
+}

@@ -154,6 +154,9 @@ pub struct Options {
     pub secret: String,
     /// Points a new user has.
     pub starting_balance: i64,
+    /// The runtime's public URL: `/login` asks it for tickets and only sends
+    /// players back there.
+    pub runtime_url: Option<String>,
 }
 
 impl Default for Options {
@@ -162,6 +165,7 @@ impl Default for Options {
             app_id: "demo".into(),
             secret: "demo-secret-change-me".into(),
             starting_balance: 1_000,
+            runtime_url: None,
         }
     }
 }
@@ -170,6 +174,9 @@ impl Default for Options {
 #[derive(Clone, Debug)]
 pub struct Partner {
     secret: Arc<String>,
+    app_id: Arc<String>,
+    runtime_url: Arc<Option<String>>,
+    http: reqwest::Client,
     /// The ledger.
     pub ledger: Arc<Mutex<Ledger>>,
 }
@@ -184,6 +191,14 @@ impl Partner {
         };
         Partner {
             secret: Arc::new(options.secret.clone()),
+            app_id: Arc::new(options.app_id.clone()),
+            runtime_url: Arc::new(
+                options
+                    .runtime_url
+                    .as_ref()
+                    .map(|u| u.trim_end_matches('/').to_owned()),
+            ),
+            http: reqwest::Client::new(),
             ledger: Arc::new(Mutex::new(ledger)),
         }
     }
@@ -224,6 +239,7 @@ pub fn router(partner: Partner) -> Router {
         .route("/condition", post(condition))
         .route("/audit", post(audit))
         .route("/events", post(events))
+        .route("/login", get(login))
         .route("/_control/state", get(control_state))
         .route("/_control/mode", post(control_mode))
         .route("/_control/users", post(control_users))
@@ -565,6 +581,71 @@ async fn events(State(partner): State<Partner>, body: axum::body::Bytes) -> Resp
     ledger.event_posts += 1;
     ledger.events.entry(event.event_id.clone()).or_insert(event);
     ok(json!({}))
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    redirect_url: String,
+    activity_id: String,
+    /// Who signs in (a real partner has its own login; the demo takes a name).
+    #[serde(default)]
+    u_id: Option<String>,
+}
+
+/// The partner's login page for players who arrive without a ticket: it
+/// "signs the user in" (the demo takes `u_id`, or a new guest), gets a
+/// one-time ticket from the runtime's open API and sends the player to the
+/// `play_url`, which signs them in there.
+async fn login(
+    State(partner): State<Partner>,
+    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+) -> Response {
+    let Some(runtime) = partner.runtime_url.as_ref().clone() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "no runtime URL configured").into_response();
+    };
+    // Only ever send players back to the runtime (no open redirect).
+    if !query.redirect_url.starts_with(&format!("{runtime}/")) {
+        return (StatusCode::BAD_REQUEST, "redirect_url is not the runtime").into_response();
+    }
+    let u_id = query
+        .u_id
+        .unwrap_or_else(|| format!("guest-{:06}", rand::rng().random_range(0..1_000_000)));
+    let mut body = Map::new();
+    body.insert("app_id".into(), json!(partner.app_id.as_str()));
+    body.insert("u_id".into(), json!(u_id));
+    body.insert(
+        "nickname".into(),
+        json!(format!("玩家{}", &u_id[u_id.len().saturating_sub(4)..])),
+    );
+    body.insert("activity_id".into(), json!(query.activity_id));
+    body.insert("timestamp".into(), json!(now_secs()));
+    body.insert(
+        "nonce".into(),
+        json!(format!("{:016x}", rand::rng().random::<u64>())),
+    );
+    sign::sign_in_place(&partner.secret, &mut body);
+    let answer = partner
+        .http
+        .post(format!("{runtime}/open/v1/user/ticket"))
+        .json(&body)
+        .send()
+        .await;
+    let play_url = match answer {
+        Ok(response) => response
+            .json::<Value>()
+            .await
+            .ok()
+            .and_then(|v| v["result"]["play_url"].as_str().map(str::to_owned)),
+        Err(_) => None,
+    };
+    match play_url {
+        Some(url) => axum::response::Redirect::to(&url).into_response(),
+        None => (
+            StatusCode::BAD_GATEWAY,
+            "the runtime did not issue a ticket",
+        )
+            .into_response(),
+    }
 }
 
 async fn control_state(State(partner): State<Partner>) -> Response {

@@ -20,6 +20,9 @@ struct Args {
     /// Points a new user starts with.
     #[arg(long, env = "PARTNER_STARTING_BALANCE", default_value_t = 1_000)]
     starting_balance: i64,
+    /// The runtime's public URL (for the login page's tickets).
+    #[arg(long, env = "PARTNER_RUNTIME_URL")]
+    runtime_url: Option<String>,
 }
 
 #[tokio::main]
@@ -34,6 +37,7 @@ async fn main() -> anyhow::Result<()> {
         app_id: args.app_id.clone(),
         secret: args.secret,
         starting_balance: args.starting_balance,
+        runtime_url: args.runtime_url,
     };
     let running = huodong_partner::spawn(args.listen, &options).await?;
     tracing::info!(url = %running.url(), app_id = %args.app_id, "reference partner listening");

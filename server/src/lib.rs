@@ -56,6 +56,10 @@ pub fn app(state: AppState) -> Router {
         .merge(session::router())
         .merge(draw::router())
         .merge(checkin::router())
+        .route(
+            "/api/v1/activities/{id}/login",
+            get(partner::login_redirect),
+        )
         .fallback(static_or_app)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -125,6 +129,12 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("strict-origin-when-cross-origin"),
             );
+            let policy = partner::frame_ancestors(&state, path).await;
+            if let Ok(value) = HeaderValue::from_str(&policy) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, value);
+            }
             response
         }
         None => Response::builder()

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
+use axum::response::IntoResponse;
 use huodong_shared::ErrorCode;
 use huodong_shared::partner::{
     Callback, ConditionAnswer, ConditionCheck, CouponList, CouponListRequest, PartnerConfig,
@@ -240,6 +241,58 @@ pub async fn check_condition(
             answer.msg.clone(),
         ))
     }
+}
+
+/// `GET /api/v1/activities/{id}/login`: a player who arrives without a ticket
+/// (a shared link) is sent to the partner's `login_url` with `redirect_url`
+/// (the activity's page) and `activity_id`. The partner signs the user in,
+/// asks `user/ticket` for them and sends them to the `play_url` it answers:
+/// the one-time ticket there signs them in, with no second login.
+pub async fn login_redirect(
+    State(state): State<AppState>,
+    axum::extract::Path(public_id): axum::extract::Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    let activity = state.caches.activity(&state.db, &public_id).await?;
+    let partner = state.caches.partner(&state.db, activity.partner_id).await?;
+    let Some(login) = partner.config.login_url.as_deref() else {
+        return Err(AppError::with_msg(
+            ErrorCode::NotFound,
+            "请从合作方的 App 或页面进入活动",
+        ));
+    };
+    let mut url = reqwest::Url::parse(login)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored login_url: {e}")))?;
+    let back = format!("{}/a/{}", state.config.public_url(), activity.public_id);
+    url.query_pairs_mut()
+        .append_pair("redirect_url", &back)
+        .append_pair("activity_id", &activity.public_id);
+    Ok(axum::response::Redirect::to(url.as_str()).into_response())
+}
+
+/// The `Content-Security-Policy` of a page: `frame-ancestors` lists exactly
+/// the origins the activity's partner allows to embed it (never `*`).
+pub async fn frame_ancestors(state: &AppState, path: &str) -> String {
+    let origins = match path.strip_prefix("/a/") {
+        Some(rest) => {
+            let public_id = rest.split('/').next().unwrap_or_default();
+            match state.caches.activity(&state.db, public_id).await {
+                Ok(activity) => state
+                    .caches
+                    .partner(&state.db, activity.partner_id)
+                    .await
+                    .map(|p| p.config.allowed_origins.clone())
+                    .unwrap_or_default(),
+                Err(_) => Vec::new(),
+            }
+        }
+        None => Vec::new(),
+    };
+    let mut policy = String::from("frame-ancestors 'self'");
+    for origin in origins {
+        policy.push(' ');
+        policy.push_str(&origin);
+    }
+    policy
 }
 
 /// Now in unix milliseconds (the outbox's clock).

@@ -669,3 +669,123 @@ async fn winner_audit_awards_approved_winners_and_falls_back_for_refused_ones() 
     assert_eq!(ledger.adds.len(), 1);
     assert!(ledger.calls.get("audit").is_some_and(|n| *n >= 5));
 }
+
+#[tokio::test]
+async fn a_player_without_a_ticket_signs_in_through_the_partner_login() {
+    let app = TestApp::spawn().await;
+    let runtime = format!("http://{}", app.addr);
+    let partner = huodong_partner::spawn(
+        ([127, 0, 0, 1], 0).into(),
+        &huodong_partner::Options {
+            runtime_url: Some(runtime.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("partner");
+    let id = app
+        .published(lottery("分享链接", small_prize(), json!({})))
+        .await;
+    // Without a login URL there is nowhere to send the player.
+    let (status, reply) = app
+        .get_json(&format!("/api/v1/activities/{id}/login"), None)
+        .await;
+    assert_eq!(
+        (status, reply["code"].as_i64()),
+        (404, Some(1004)),
+        "{reply}"
+    );
+
+    let login_url = format!("{}/login", partner.url());
+    app.open_ok(
+        "partner/config",
+        json!({"config": {"callbacks": partner.callbacks(), "login_url": login_url}}),
+    )
+    .await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let location = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("a redirect")
+    };
+    let first = browser
+        .get(format!("{runtime}/api/v1/activities/{id}/login"))
+        .send()
+        .await
+        .expect("runtime answers");
+    assert_eq!(first.status().as_u16(), 303);
+    let to_partner = location(&first);
+    assert!(to_partner.starts_with(&login_url), "{to_partner}");
+    let back = reqwest::Url::parse(&to_partner).expect("url");
+    let redirect_url = back
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_url")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(redirect_url, Some(format!("{runtime}/a/{id}")));
+
+    // The partner signs the user in and sends them back with a ticket.
+    let second = browser
+        .get(format!("{to_partner}&u_id=returning-user"))
+        .send()
+        .await
+        .expect("partner answers");
+    let play_url = location(&second);
+    assert!(
+        play_url.starts_with(&format!("{runtime}/a/{id}?ticket=")),
+        "{play_url}"
+    );
+    let ticket = play_url.rsplit("ticket=").next().expect("ticket");
+    let (status, session) = app
+        .post_json("/api/v1/session", None, &json!({"ticket": ticket}))
+        .await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["result"]["u_id"], "returning-user");
+
+    // The partner's login page never sends players elsewhere.
+    let evil = browser
+        .get(format!(
+            "{}/login?redirect_url=https://evil.example/a/{id}&activity_id={id}",
+            partner.url()
+        ))
+        .send()
+        .await
+        .expect("partner answers");
+    assert_eq!(evil.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn pages_may_be_framed_only_by_the_partner_origins() {
+    let dist = tempfile::tempdir().expect("dist");
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><html lang=\"zh-CN\"><body></body></html>",
+    )
+    .expect("index");
+    let path = dist.path().to_path_buf();
+    let app = TestApp::spawn_with(move |config| config.dist_dir = path).await;
+    let _partner = connect(&app, 1000).await;
+    let id = app
+        .published(lottery("嵌入", small_prize(), json!({})))
+        .await;
+    let csp = |response: reqwest::Response| {
+        response
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        csp(app.get(&format!("/a/{id}")).await).as_deref(),
+        Some("frame-ancestors 'self' https://shop.example.com")
+    );
+    assert_eq!(
+        csp(app.get("/").await).as_deref(),
+        Some("frame-ancestors 'self'")
+    );
+}

@@ -10,7 +10,8 @@
 //! effect, the hardest case), or answer an error code ([`Mode`]).
 //!
 //! Routes (all `POST`, JSON): `/coupon/list`, `/coupon/issue`,
-//! `/points/deduct`, `/points/add`, `/condition`, `/audit`, `/events`; and,
+//! `/points/deduct`, `/points/add`, `/condition`, `/audit`, `/events`,
+//! `/decide`; `GET /login` (the sign-in page for players without a ticket); and,
 //! unsigned, for operators and tests on loopback: `GET /_control/state`,
 //! `POST /_control/mode`, `POST /_control/users`.
 
@@ -26,7 +27,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use huodong_shared::partner::{
     AuditAnswer, AuditRequest, Callback, ConditionAnswer, ConditionCheck, Coupon, CouponIssue,
-    CouponIssued, CouponList, CouponListRequest, EventBody, PointsBalance, PointsChange,
+    CouponIssued, CouponList, CouponListRequest, DecideAnswer, DecideRequest, EventBody,
+    PointsBalance, PointsChange,
 };
 use huodong_shared::sign::{self, MAX_CLOCK_SKEW_SECS};
 use rand::Rng;
@@ -104,6 +106,8 @@ pub struct Ledger {
     pub denied_users: HashSet<String>,
     /// Users the winner audit refuses.
     pub audit_refused: HashSet<String>,
+    /// What the decision callback answers per user (absent: "let the runtime draw").
+    pub decisions: BTreeMap<String, DecideAnswer>,
     /// The behaviour of each callback (absent: works), with how many calls
     /// it lasts (absent: until changed).
     #[serde(skip)]
@@ -239,6 +243,7 @@ pub fn router(partner: Partner) -> Router {
         .route("/condition", post(condition))
         .route("/audit", post(audit))
         .route("/events", post(events))
+        .route("/decide", post(decide))
         .route("/login", get(login))
         .route("/_control/state", get(control_state))
         .route("/_control/mode", post(control_mode))
@@ -273,6 +278,7 @@ impl Running {
             "condition": format!("{base}/condition"),
             "audit": format!("{base}/audit"),
             "events": format!("{base}/events"),
+            "decide": format!("{base}/decide"),
         })
     }
 
@@ -570,6 +576,22 @@ async fn audit(State(partner): State<Partner>, body: axum::body::Bytes) -> Respo
     };
     let approved = !partner.ledger().audit_refused.contains(&request.u_id);
     ok(AuditAnswer { approved })
+}
+
+async fn decide(State(partner): State<Partner>, body: axum::body::Bytes) -> Response {
+    let request: DecideRequest = match admit(&partner, Callback::Decide, &body).await {
+        Ok(request) => request,
+        Err(answer) => return answer,
+    };
+    let ledger = partner.ledger();
+    ok(ledger
+        .decisions
+        .get(&request.u_id)
+        .cloned()
+        .unwrap_or(DecideAnswer {
+            decision: "draw".into(),
+            prize_id: None,
+        }))
 }
 
 async fn events(State(partner): State<Partner>, body: axum::body::Bytes) -> Response {

@@ -28,6 +28,8 @@ pub enum Callback {
     Audit,
     /// 用户行为推送: [`EventBody`]; code 0 acknowledges.
     Events,
+    /// 指定中奖 (partner-decided outcomes): [`DecideRequest`] → [`DecideAnswer`].
+    Decide,
 }
 
 impl Callback {
@@ -40,6 +42,7 @@ impl Callback {
         Callback::Condition,
         Callback::Audit,
         Callback::Events,
+        Callback::Decide,
     ];
 
     /// The name used in configuration and in the outbox.
@@ -52,6 +55,7 @@ impl Callback {
             Callback::Condition => "condition",
             Callback::Audit => "audit",
             Callback::Events => "events",
+            Callback::Decide => "decide",
         }
     }
 
@@ -86,6 +90,9 @@ pub struct CallbackUrls {
     /// Behaviour events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<String>,
+    /// Partner-decided outcomes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decide: Option<String>,
 }
 
 impl CallbackUrls {
@@ -99,6 +106,7 @@ impl CallbackUrls {
             Callback::Condition => self.condition.as_deref(),
             Callback::Audit => self.audit.as_deref(),
             Callback::Events => self.events.as_deref(),
+            Callback::Decide => self.decide.as_deref(),
         }
         .filter(|url| !url.is_empty())
     }
@@ -317,6 +325,42 @@ pub struct EventBody {
     /// Details: the draw, the prize, the day…
     #[serde(default)]
     pub data: serde_json::Value,
+}
+
+/// A prize still in stock, offered to the decision callback.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrizeOffer {
+    /// The prize.
+    pub prize_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: String,
+    /// Stock left (`None`: unlimited).
+    pub stock_left: Option<i64>,
+}
+
+/// Partner-decided outcome: which prize does this draw give?
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideRequest {
+    /// The player.
+    pub u_id: String,
+    /// The activity id.
+    pub activity_id: String,
+    /// The prizes still in stock.
+    pub prizes: Vec<PrizeOffer>,
+}
+
+/// What the decision callback answers: `decision` is `prize` (with
+/// `prize_id`), `none` (nothing this time) or `draw` (let the runtime draw).
+/// Stock, caps and audits still apply to a chosen prize.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideAnswer {
+    /// `prize`, `none` or `draw`.
+    pub decision: String,
+    /// The chosen prize for `prize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prize_id: Option<i64>,
 }
 
 fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -140,6 +140,12 @@ pub fn rules(rules: &Rules, prize_count: usize) -> Result<(), AppError> {
     if !(0..=1_000_000).contains(&rules.points_cost) {
         return Err(invalid("rules.points_cost", "须在 0 到 1000000 之间"));
     }
+    if rules.partner_decides && rules.provably_fair {
+        return Err(invalid(
+            "rules.partner_decides",
+            "可验证公平模式下不能由合作方指定中奖",
+        ));
+    }
     if rules.audit_fallback.is_some_and(|i| i >= prize_count) {
         return Err(invalid("rules.audit_fallback", "没有这个奖品"));
     }

@@ -26,7 +26,9 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{Chances, DrawRequest, DrawResult, MyState, PrizeKind, WonPrize};
-use huodong_shared::partner::{AuditRequest, Callback, CouponIssue, PointsChange};
+use huodong_shared::partner::{
+    AuditRequest, Callback, CouponIssue, DecideAnswer, DecideRequest, PointsChange, PrizeOffer,
+};
 use serde_json::json;
 
 use crate::activities::model::{Activity, Prize};
@@ -248,6 +250,15 @@ async fn draw(
     } else {
         None
     };
+    let forced = match partner_decision(&state, &partner, &activity, &player).await {
+        Ok(forced) => forced,
+        Err(err) => {
+            if let Some(charge) = &charge {
+                points::refund(&state, charge).await;
+            }
+            return Err(err);
+        }
+    };
     let job = DrawJob {
         activity: activity.clone(),
         player: player.clone(),
@@ -257,6 +268,7 @@ async fn draw(
         ip: ip_text,
         partner,
         charge: charge.as_ref().map(|c| c.guard_key.clone()),
+        forced,
     };
     let outcome = run_draw(&state, job).await;
     if let Some(charge) = &charge
@@ -580,7 +592,23 @@ fn decide<'p>(
     prizes: &'p [Prize],
     u_id: &str,
     seq: i64,
+    forced: Option<Forced>,
 ) -> (i64, Option<&'p Prize>, String) {
+    if let Some(forced) = forced {
+        // The partner chose: no roll (recorded as -1), the odds as they stood.
+        let candidate = match forced {
+            Forced::Prize(id) => prizes.iter().find(|p| p.id == id),
+            Forced::Nothing => None,
+        };
+        let odds = serde_json::to_string(
+            &prizes
+                .iter()
+                .map(|p| (p.id, p.weight, p.stock_left))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        return (-1, candidate, odds);
+    }
     let roll = match (&activity.fair_seed, activity.rules.provably_fair) {
         (Some(seed), true) => pick::fair_roll(
             seed,
@@ -623,6 +651,61 @@ pub struct DrawJob {
     pub partner: Arc<PartnerConf>,
     /// The outbox key of the points refund guard to cancel (a paid draw).
     pub charge: Option<String>,
+    /// The partner's decision, when it decided instead of the roll.
+    pub forced: Option<Forced>,
+}
+
+/// A partner-decided outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forced {
+    /// This prize (stock, caps and audits still apply).
+    Prize(i64),
+    /// Nothing this time ("thanks").
+    Nothing,
+}
+
+/// Asks the partner's decision callback, when the activity lets it decide.
+/// Any failure, or `draw`, leaves the draw to the runtime.
+async fn partner_decision(
+    state: &AppState,
+    partner: &PartnerConf,
+    activity: &Activity,
+    player: &Player,
+) -> Result<Option<Forced>, AppError> {
+    if !activity.rules.partner_decides || !partner.has(Callback::Decide) {
+        return Ok(None);
+    }
+    let prizes = activity.prizes(&state.db).await?;
+    let offers: Vec<PrizeOffer> = prizes
+        .iter()
+        .filter(|p| p.kind() != PrizeKind::Thanks && p.stock_left.is_none_or(|s| s > 0))
+        .map(|p| PrizeOffer {
+            prize_id: p.id,
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            stock_left: p.stock_left,
+        })
+        .collect();
+    let request = DecideRequest {
+        u_id: player.u_id.clone(),
+        activity_id: activity.public_id.clone(),
+        prizes: offers,
+    };
+    let answer = partners::client::call(&state.http, partner, Callback::Decide, &request)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|v| serde_json::from_value::<DecideAnswer>(v).map_err(|e| e.to_string()));
+    Ok(match answer {
+        Ok(answer) => match (answer.decision.as_str(), answer.prize_id) {
+            ("prize", Some(id)) if prizes.iter().any(|p| p.id == id) => Some(Forced::Prize(id)),
+            ("none", _) => Some(Forced::Nothing),
+            _ => None,
+        },
+        Err(err) => {
+            tracing::warn!(app_id = %partner.app_id, error = %err, "decision callback failed; the runtime draws");
+            None
+        }
+    })
 }
 
 /// The statements of one draw on an open transaction `$tx` (a `&mut`
@@ -685,7 +768,8 @@ macro_rules! draw_statements {
             .bind(activity.id)
             .fetch_all(&mut *$tx)
             .await?;
-        let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, locked.draw_seq);
+        let (roll, candidate, odds) =
+            decide(activity, &prizes, &player.u_id, locked.draw_seq, job.forced);
         let mut decision = Decision {
             roll,
             candidate: candidate.map(|p| p.id),

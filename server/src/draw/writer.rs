@@ -208,7 +208,7 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
         .prepare_cached(sql::PRIZES)
         .and_then(|mut s| s.query_map(params![activity.id], prize_of)?.collect())
         .map_err(internal)?;
-    let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, seq);
+    let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, seq, job.forced);
     let on_review = if activity.rules.risk.is_some() || candidate.is_some_and(|p| p.audit) {
         review_status(conn, job)?
     } else {

@@ -789,3 +789,77 @@ async fn pages_may_be_framed_only_by_the_partner_origins() {
         Some("frame-ancestors 'self'")
     );
 }
+
+#[tokio::test]
+async fn the_partner_may_decide_outcomes_but_not_break_stock() {
+    let app = TestApp::spawn().await;
+    let partner = connect(&app, 800).await;
+    let id = app
+        .published(lottery(
+            "指定中奖",
+            json!([
+                {"name": "锦鲤大奖", "kind": "goods", "probability": 0.0, "stock": 1},
+                {"name": "纪念徽章", "kind": "goods", "probability": 1.0, "stock": 100},
+            ]),
+            json!({"partner_decides": true, "chances_per_day": 2}),
+        ))
+        .await;
+    let info = app
+        .open_ok("activity/get", json!({"activity_id": id}))
+        .await;
+    let koi = info["prizes"][0]["prize_id"].as_i64().expect("prize id");
+    {
+        let mut ledger = partner.partner.ledger();
+        for u in ["chosen", "also-chosen"] {
+            ledger.decisions.insert(
+                u.into(),
+                huodong_shared::partner::DecideAnswer {
+                    decision: "prize".into(),
+                    prize_id: Some(koi),
+                },
+            );
+        }
+        ledger.decisions.insert(
+            "nobody".into(),
+            huodong_shared::partner::DecideAnswer {
+                decision: "none".into(),
+                prize_id: None,
+            },
+        );
+    }
+    let prize_of = |reply: &Value| reply["result"]["prize"]["name"].clone();
+    let chosen = app.login(&id, "chosen").await;
+    let (_, reply) = app.draw(&chosen, &id, "k").await;
+    assert_eq!(prize_of(&reply), "锦鲤大奖", "{reply}");
+    // The same choice again: the stock is gone, the runtime says no.
+    let also = app.login(&id, "also-chosen").await;
+    let (_, reply) = app.draw(&also, &id, "k").await;
+    assert_eq!(prize_of(&reply), Value::Null, "{reply}");
+    let nobody = app.login(&id, "nobody").await;
+    let (_, reply) = app.draw(&nobody, &id, "k").await;
+    assert_eq!(prize_of(&reply), Value::Null, "{reply}");
+    // "draw": the runtime's own odds.
+    let regular = app.login(&id, "regular").await;
+    let (_, reply) = app.draw(&regular, &id, "k").await;
+    assert_eq!(prize_of(&reply), "纪念徽章", "{reply}");
+    // The callback down: the runtime draws.
+    partner.partner.ledger().set_mode(
+        Callback::Decide,
+        Mode::Fail {
+            status: 500,
+            retry_after: None,
+        },
+        None,
+    );
+    let (_, reply) = app.draw(&chosen, &id, "k2").await;
+    assert_eq!(reply["code"], 0, "{reply}");
+    let draws = app.records(&id, "draws").await;
+    let outcomes: Vec<&str> = draws.iter().filter_map(|d| d["outcome"].as_str()).collect();
+    assert_eq!(outcomes, ["won", "out_of_stock", "thanks", "won", "won"]);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM draws WHERE roll = -1")
+            .await,
+        3,
+        "partner-decided draws are recorded as such"
+    );
+}

@@ -52,6 +52,11 @@ pub struct Config {
     #[arg(long, env = "HUODONG_SEED_DEMO")]
     pub seed_demo: bool,
 
+    /// With `--seed-demo`: the reference partner's base URL; the demo partner's
+    /// callbacks and login page are pointed at it.
+    #[arg(long, env = "HUODONG_DEMO_PARTNER_URL")]
+    pub demo_partner_url: Option<String>,
+
     /// Maximum database connections in the pool.
     #[arg(long, env = "HUODONG_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -130,6 +135,7 @@ impl Config {
             dist_dir: PathBuf::from("dist"),
             public_dir: PathBuf::from("public"),
             seed_demo: false,
+            demo_partner_url: None,
             db_max_connections: 8,
             draw_rate_per_user: 0,
             draw_rate_per_ip: 0,

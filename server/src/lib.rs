@@ -155,7 +155,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let db = Db::connect(&url, config.db_max_connections).await?;
     db.migrate().await?;
     if config.seed_demo {
-        seed::seed_demo(&db).await?;
+        seed::seed_demo(&db, config.demo_partner_url.as_deref()).await?;
     }
     let assets = Assets::load(&config.dist_dir, &config.public_dir)?;
     tracing::info!(

@@ -133,8 +133,30 @@ fn demo_rules(kind: ActivityKind) -> String {
     serde_json::to_string(&rules).unwrap_or_else(|_| "{}".to_owned())
 }
 
-/// Seeds the demo partner and activities if they are not there yet.
-pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
+/// The demo partner's settings for a reference partner at `base`.
+pub fn demo_partner_config(base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let config = huodong_shared::partner::PartnerConfig {
+        callbacks: huodong_shared::partner::CallbackUrls {
+            coupon_list: Some(format!("{base}/coupon/list")),
+            coupon_issue: Some(format!("{base}/coupon/issue")),
+            points_deduct: Some(format!("{base}/points/deduct")),
+            points_add: Some(format!("{base}/points/add")),
+            condition: Some(format!("{base}/condition")),
+            audit: Some(format!("{base}/audit")),
+            events: Some(format!("{base}/events")),
+            decide: None,
+        },
+        timeout_ms: Some(3_000),
+        allowed_origins: Vec::new(),
+        login_url: Some(format!("{base}/login")),
+    };
+    serde_json::to_string(&config).unwrap_or_else(|_| "{}".into())
+}
+
+/// Seeds the demo partner and activities if they are not there yet; with
+/// `partner_url`, points the demo partner's callbacks at that reference partner.
+pub async fn seed_demo(db: &Db, partner_url: Option<&str>) -> Result<(), sqlx::Error> {
     let now = now_secs();
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -152,6 +174,13 @@ pub async fn seed_demo(db: &Db) -> Result<(), sqlx::Error> {
             .bind(DEMO_APP_ID)
             .fetch_one(&mut *tx)
             .await?;
+        if let Some(url) = partner_url {
+            sqlx::query("UPDATE partners SET config = $1 WHERE id = $2")
+                .bind(demo_partner_config(url))
+                .bind(partner_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         for &(public_id, kind, title, theme) in ACTIVITIES {
             let inserted: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO activities (public_id, partner_id, kind, title, status, starts_at, ends_at, \

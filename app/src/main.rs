@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod format;
 mod pages;
+mod session;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -207,6 +207,10 @@ pub struct ActivityView {
     pub fair_commitment: Option<String>,
     /// The server seed, once a provably-fair activity has ended.
     pub fair_seed: Option<String>,
+    /// Whether a player without a ticket can sign in through the partner
+    /// (`/api/v1/activities/{id}/login`).
+    #[serde(default)]
+    pub login: bool,
 }
 
 /// `POST /api/v1/session`: exchange a launch ticket for a session.

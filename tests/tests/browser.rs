@@ -96,3 +96,65 @@ async fn the_demo_activity_renders_from_the_bundle_with_server_data() {
     assert!(error.text().await.expect("text").contains("活动不存在"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_shared_link_without_a_ticket_signs_in_through_the_partner() {
+    let app = TestApp::spawn_with_bundle().await;
+    let partner = huodong_partner::spawn(
+        ([127, 0, 0, 1], 0).into(),
+        &huodong_partner::Options {
+            runtime_url: Some(format!("http://{}", app.addr)),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("the reference partner starts");
+    app.open_ok(
+        "partner/config",
+        serde_json::json!({"config": {
+            "callbacks": partner.callbacks(),
+            "login_url": format!("{}/login", partner.url()),
+        }}),
+    )
+    .await;
+    let browser = Browser::start(390, 844).await;
+    let c = &browser.client;
+    // A shared link: no ticket, no session. The page sends the player to the
+    // partner's sign-in, which sends them back with a ticket.
+    c.goto(&app.url("/a/demo_wheel"))
+        .await
+        .expect("open the shared link");
+    let player = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=player]"))
+        .await
+        .expect("signed in after the round trip");
+    let greeting = player.text().await.expect("text");
+    assert!(greeting.contains("你好，玩家"), "{greeting}");
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/a/demo_wheel");
+    assert!(
+        url.query().is_none(),
+        "the spent ticket left the address bar: {url}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM tickets WHERE used_at IS NOT NULL")
+            .await,
+        1
+    );
+    browser.screenshot("partner-login-signed-in").await;
+
+    // A reload keeps the session of this tab: no second sign-in.
+    c.refresh().await.expect("reload");
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("[data-testid=player]"))
+        .await
+        .expect("still signed in");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM tickets").await,
+        1,
+        "no second ticket"
+    );
+}

@@ -1,4 +1,5 @@
 //! Reusable components, one per file.
 
+pub mod player_bar;
 pub mod prize_list;
 pub mod status;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::player_bar::PlayerBar;
 use crate::components::prize_list::PrizeList;
 use crate::components::status::{ErrorBox, Loading};
 use crate::format::datetime_cn;
@@ -18,6 +19,7 @@ pub fn ActivityPage() -> impl IntoView {
                     Ok(a) => view! {
                         <article class="activity" data-kind=a.kind.as_str()>
                             <header class="hero">
+                                <PlayerBar activity_id=a.id.clone() login=a.login />
                                 <span class="badge">{a.kind.name_zh()}</span>
                                 <h1 data-testid="activity-title">{a.title.clone()}</h1>
                                 <p class="window">

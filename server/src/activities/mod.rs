@@ -42,5 +42,13 @@ async fn show(
 ) -> ApiResult<ActivityView> {
     let activity = Activity::get(&state.db, &public_id).await?;
     let prizes = activity.prizes(&state.db).await?;
-    Ok(Reply(activity.view(&prizes)))
+    let mut view = activity.view(&prizes);
+    view.login = state
+        .caches
+        .partner(&state.db, activity.partner_id)
+        .await?
+        .config
+        .login_url
+        .is_some();
+    Ok(Reply(view))
 }

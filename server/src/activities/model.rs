@@ -281,6 +281,7 @@ impl Activity {
             rules: self.rules.clone(),
             fair_commitment: self.fair_commitment.clone(),
             fair_seed: self.revealed_seed(now_secs()),
+            login: false,
         }
     }
 

@@ -1,0 +1,91 @@
+//! The player's session in this tab: a launch ticket in the URL is exchanged
+//! once for a bearer token, kept in `sessionStorage` per activity (no cookie:
+//! embedded iframes often cannot keep third-party cookies), and the ticket is
+//! taken out of the address bar. A player who arrives with neither is sent to
+//! the partner's sign-in when the partner has one.
+
+use gloo_net::http::Request;
+use huodong_shared::Envelope;
+use huodong_shared::api::{SessionInfo, SessionRequest};
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn key(activity_id: &str) -> String {
+    format!("huodong.session.{activity_id}")
+}
+
+/// The stored session of an activity.
+pub fn stored(activity_id: &str) -> Option<SessionInfo> {
+    let text = storage()?.get_item(&key(activity_id)).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// The `ticket` query parameter of the current address.
+fn ticket_in_url() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("ticket").filter(|t| !t.is_empty())
+}
+
+/// Takes the one-time ticket out of the address bar (it is spent).
+fn forget_ticket_in_url() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+/// What signing in came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignIn {
+    /// Signed in (from the ticket, or earlier in this tab).
+    Player(SessionInfo),
+    /// No ticket and no session.
+    Anonymous,
+    /// The ticket was refused (expired, used): the server's message.
+    Refused(String),
+}
+
+/// Exchanges the URL's ticket, or finds the tab's session.
+pub async fn sign_in(activity_id: &str) -> SignIn {
+    if let Some(ticket) = ticket_in_url() {
+        let body = SessionRequest { ticket };
+        let answer = match Request::post("/api/v1/session").json(&body) {
+            Ok(request) => match request.send().await {
+                Ok(response) => response.json::<Envelope<SessionInfo>>().await.ok(),
+                Err(_) => None,
+            },
+            Err(_) => None,
+        };
+        forget_ticket_in_url();
+        return match answer.map(Envelope::into_result) {
+            Some(Ok(info)) => {
+                if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&info)) {
+                    let _ = storage.set_item(&key(activity_id), &text);
+                }
+                SignIn::Player(info)
+            }
+            Some(Err((_, msg))) => SignIn::Refused(msg),
+            None => SignIn::Refused("网络不太好，请稍后重试".to_owned()),
+        };
+    }
+    match stored(activity_id) {
+        Some(info) => SignIn::Player(info),
+        None => SignIn::Anonymous,
+    }
+}
+
+/// Sends the player to the partner's sign-in, which brings them back here
+/// with a ticket.
+pub fn go_to_partner_login(activity_id: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .location()
+            .replace(&format!("/api/v1/activities/{activity_id}/login"));
+    }
+}

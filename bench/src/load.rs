@@ -173,6 +173,29 @@ async fn backend(
     let tokens = players(&app, &row, users).await;
     let row_figures = draws(app.api.clone(), row, tokens, clients, duration).await;
     print(&format!("draw_{name}_hot_row"), &row_figures, noop);
+    if backend == Backend::Postgres {
+        // The same hot row without stock slots: one `UPDATE prizes SET
+        // stock_left = stock_left - 1 WHERE … stock_left > 0` per draw.
+        drop(app);
+        let single = TestApp::spawn_on_with(backend, |config| config.stock_slots = 0).await;
+        let row = activity(
+            &single,
+            "热点行",
+            json!([{"name": "人人有份", "kind": "goods", "probability": 1.0, "stock": 1_000_000_000}]),
+        )
+        .await;
+        let tokens = players(&single, &row, users).await;
+        let single_figures = draws(single.api.clone(), row, tokens, clients, duration).await;
+        print(
+            &format!("draw_{name}_hot_row_single"),
+            &single_figures,
+            noop,
+        );
+        println!(
+            "BENCH draw_{name}_hot_row_slots_vs_single={:.2} ratio",
+            row_figures.rps / single_figures.rps.max(1.0)
+        );
+    }
     hot_figures
 }
 

@@ -99,6 +99,11 @@ pub struct Config {
     #[arg(long, env = "HUODONG_OUTBOX_LEASE_MS", default_value_t = 35_000)]
     pub outbox_lease_ms: u64,
 
+    /// PostgreSQL: split a big prize's stock over this many rows when its
+    /// activity is published, so its draws do not queue on one row (0 or 1: off).
+    #[arg(long, env = "HUODONG_STOCK_SLOTS", default_value_t = 16)]
+    pub stock_slots: i64,
+
     /// Run the outbox delivery worker in this instance.
     #[arg(long, env = "HUODONG_OUTBOX_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub outbox_worker: bool,
@@ -145,6 +150,7 @@ impl Config {
             outbox_horizon_secs: 86_400,
             points_guard_secs: 600,
             outbox_lease_ms: 35_000,
+            stock_slots: 16,
             outbox_worker: true,
         }
     }

@@ -1,6 +1,7 @@
 //! Headless Chromium through ChromeDriver, for tests that look at the page.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -45,10 +46,12 @@ impl Browser {
         let driver_path = find("chromedriver", &["/usr/bin/chromedriver"]);
         let chromium = find("chromium", &["/usr/bin/chromium"]);
         let port = free_port();
+        // Its own process group, so dropping the browser ends Chromium too.
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("profile dir");
@@ -111,6 +114,10 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // ChromeDriver and the Chromium processes it started share its group.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

@@ -63,6 +63,11 @@ impl TestApp {
         TestApp::start(TestDb::create_on(backend).await, |_| {}).await
     }
 
+    /// As [`TestApp::spawn_on`], with a chance to change the configuration.
+    pub async fn spawn_on_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::start(TestDb::create_on(backend).await, configure).await
+    }
+
     /// As [`TestApp::spawn`], with a chance to change the configuration.
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         TestApp::start(TestDb::create().await, configure).await

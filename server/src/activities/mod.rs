@@ -2,6 +2,7 @@
 //! read API the player app and the rules page use.
 
 pub mod model;
+pub mod slots;
 pub mod validate;
 
 use axum::Router;

@@ -121,6 +121,8 @@ pub struct Prize {
     pub release_every: Option<String>,
     /// Release amount per period.
     pub release_amount: Option<i64>,
+    /// Whether its stock is split over stock slots (PostgreSQL).
+    pub slotted: bool,
 }
 
 impl Prize {
@@ -361,6 +363,7 @@ mod tests {
             image: None,
             release_every: Some(every.into()),
             release_amount: Some(amount),
+            slotted: false,
         }
     }
 

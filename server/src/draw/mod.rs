@@ -365,13 +365,35 @@ macro_rules! take_prize {
         let in_stock = if capped {
             false
         } else if prize.stock_total.is_some() {
-            sqlx::query($crate::draw::sql::TAKE_STOCK)
-                .bind(prize.id)
-                .bind(floor)
-                .execute(&mut *$tx)
-                .await?
-                .rows_affected()
-                == 1
+            let mut taken = false;
+            if prize.slotted && floor == 0 {
+                // Stock slots (PostgreSQL only): a free slot, else wait for one.
+                let start = $crate::draw::pick::random_roll(1024);
+                for sql in [
+                    $crate::draw::sql::TAKE_SLOT,
+                    $crate::draw::sql::TAKE_SLOT_WAIT,
+                ] {
+                    let left: Option<(i64,)> = sqlx::query_as(sql)
+                        .bind(prize.id)
+                        .bind(start)
+                        .fetch_optional(&mut *$tx)
+                        .await?;
+                    if left.is_some() {
+                        taken = true;
+                        break;
+                    }
+                }
+            }
+            // The prize's own counter (all of it without slots; stock given
+            // back after a failed delivery with them).
+            taken
+                || sqlx::query($crate::draw::sql::TAKE_STOCK)
+                    .bind(prize.id)
+                    .bind(floor)
+                    .execute(&mut *$tx)
+                    .await?
+                    .rows_affected()
+                    == 1
         } else {
             true
         };

@@ -24,10 +24,26 @@ pub const COUNT_DRAW: &str = "UPDATE player_activity SET draws_used = draws_used
 pub const TAKE_EXTRA: &str = "UPDATE player_activity SET extra_left = extra_left - 1 \
      WHERE activity_id = $1 AND player_id = $2 AND extra_left > 0";
 
-/// The activity's prizes with their stock, in order.
-pub const PRIZES: &str = "SELECT id, position, name, kind, weight, stock_total, stock_left, per_user_limit, \
-     audit, value_cents, coupon_id, points, image, release_every, release_amount \
+/// The activity's prizes with their stock, in order. Stock left counts the
+/// prize's own counter and its stock slots (PostgreSQL); `slotted` says
+/// whether it has slots.
+pub const PRIZES: &str = "SELECT id, position, name, kind, weight, stock_total, \
+     stock_left + COALESCE((SELECT CAST(SUM(s.remaining) AS BIGINT) FROM stock_slots s WHERE s.prize_id = prizes.id), 0) AS stock_left, \
+     per_user_limit, audit, value_cents, coupon_id, points, image, release_every, release_amount, \
+     EXISTS (SELECT 1 FROM stock_slots s WHERE s.prize_id = prizes.id) AS slotted \
      FROM prizes WHERE activity_id = $1 ORDER BY position";
+
+/// Takes one from a free stock slot of prize `$1`, starting the search at a
+/// random slot `$2`, skipping slots other draws hold (PostgreSQL).
+pub const TAKE_SLOT: &str = "UPDATE stock_slots SET remaining = remaining - 1 WHERE prize_id = $1 AND slot = \
+     (SELECT slot FROM stock_slots WHERE prize_id = $1 AND remaining > 0 \
+     ORDER BY (slot + $2) % 1024 LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING remaining";
+
+/// As [`TAKE_SLOT`], waiting for a held slot (all were held); the guard is
+/// re-checked on the row as it is after the wait.
+pub const TAKE_SLOT_WAIT: &str = "UPDATE stock_slots SET remaining = remaining - 1 WHERE prize_id = $1 AND slot = \
+     (SELECT slot FROM stock_slots WHERE prize_id = $1 AND remaining > 0 \
+     ORDER BY (slot + $2) % 1024 LIMIT 1) AND remaining > 0 RETURNING remaining";
 
 /// Draws from one address since a time.
 pub const RECENT_FROM_IP: &str =

@@ -149,6 +149,7 @@ fn prize_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Prize> {
         image: row.get(12)?,
         release_every: row.get(13)?,
         release_amount: row.get(14)?,
+        slotted: row.get(15)?,
     })
 }
 

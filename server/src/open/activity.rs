@@ -218,6 +218,10 @@ pub async fn update(
     })?;
     state.caches.forget_activity(&activity.public_id);
     let activity = Activity::get(&state.db, &activity.public_id).await?;
+    if activity.status == ActivityStatus::Published {
+        // New prizes of a published activity get their stock slots too.
+        crate::activities::slots::split(&state.db, activity.id, state.config.stock_slots).await?;
+    }
     info(&state, &activity).await
 }
 
@@ -251,6 +255,7 @@ pub async fn publish(
         ));
     }
     set_status(&state, &activity, ActivityStatus::Published).await?;
+    crate::activities::slots::split(&state.db, activity.id, state.config.stock_slots).await?;
     info(
         &state,
         &Activity::get(&state.db, &activity.public_id).await?,

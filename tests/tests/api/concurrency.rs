@@ -78,3 +78,55 @@ async fn two_thousand_concurrent_draws_never_oversell_or_exceed_a_limit() {
         .await;
     assert_eq!(over_limit, 0, "no user drew more than allowed");
 }
+
+/// A big prize's stock split over stock slots (PostgreSQL; on SQLite the
+/// same test runs on the single counter): 600 concurrent draws on stock 300
+/// give exactly 300 wins, and the stock left is exactly zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stock_slots_never_oversell() {
+    const BIG: i64 = 300;
+    let app = Arc::new(TestApp::spawn().await);
+    let id = app
+        .published(lottery(
+            "分槽库存",
+            json!([{"name": "人人有份", "kind": "goods", "probability": 1.0, "stock": BIG}]),
+            json!({"chances_per_day": 2}),
+        ))
+        .await;
+    let slots = app.scalar("SELECT COUNT(*) FROM stock_slots").await;
+    match app.state.db.backend() {
+        huodong_server::db::Backend::Postgres => assert_eq!(slots, 16, "split on publish"),
+        huodong_server::db::Backend::Sqlite => assert_eq!(slots, 0),
+    }
+    let mut tokens = Vec::new();
+    for n in 0..300 {
+        tokens.push(app.login(&id, &format!("slot-{n}")).await);
+    }
+    let mut tasks = Vec::new();
+    for token in &tokens {
+        for k in 0..2 {
+            let (app, id, token) = (app.clone(), id.clone(), token.clone());
+            tasks.push(tokio::spawn(async move {
+                app.draw(&token, &id, &format!("k{k}")).await
+            }));
+        }
+    }
+    let mut won = 0;
+    for task in tasks {
+        let (status, reply) = task.await.expect("task");
+        assert_eq!(reply["code"], 0, "{status} {reply}");
+        won += i64::from(reply["result"]["prize"]["name"] == "人人有份");
+    }
+    assert_eq!(won, BIG, "exactly the stock was won");
+    let left = app
+        .scalar(
+            "SELECT p.stock_left + COALESCE((SELECT CAST(SUM(s.remaining) AS BIGINT) FROM stock_slots s \
+             WHERE s.prize_id = p.id), 0) FROM prizes p WHERE p.name = '人人有份'",
+        )
+        .await;
+    assert_eq!(left, 0);
+    let info = app
+        .open_ok("activity/get", json!({"activity_id": id}))
+        .await;
+    assert_eq!(info["prizes"][0]["stock_left"], 0, "{info}");
+}

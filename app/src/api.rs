@@ -2,7 +2,7 @@
 //! a non-zero code becomes an [`ApiError`] whose message the player can read.
 
 use gloo_net::http::Request;
-use huodong_shared::api::{ActivitySummary, ActivityView};
+use huodong_shared::api::{ActivitySummary, ActivityView, DrawRequest, DrawResult, MyState};
 use huodong_shared::{Envelope, ErrorCode};
 use serde::de::DeserializeOwned;
 
@@ -31,6 +31,46 @@ async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     envelope
         .into_result()
         .map_err(|(code, msg)| ApiError { code, msg })
+}
+
+fn network_error() -> ApiError {
+    ApiError {
+        code: ErrorCode::Internal.as_i32(),
+        msg: "网络不太好，请稍后重试".to_owned(),
+    }
+}
+
+async fn read<T: DeserializeOwned>(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let response = sent.map_err(|_| network_error())?;
+    let envelope: Envelope<T> = response.json().await.map_err(|_| network_error())?;
+    envelope
+        .into_result()
+        .map_err(|(code, msg)| ApiError { code, msg })
+}
+
+/// One draw; the same `key` again answers the same draw.
+pub async fn draw(id: &str, token: &str, key: String) -> Result<DrawResult, ApiError> {
+    let body = DrawRequest {
+        idempotency_key: key,
+    };
+    let request = Request::post(&format!("/api/v1/activities/{id}/draw"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(&body)
+        .map_err(|_| network_error())?;
+    read(request.send().await).await
+}
+
+/// The player's chances, prizes and calendar.
+pub async fn me(id: &str, token: &str) -> Result<MyState, ApiError> {
+    read(
+        Request::get(&format!("/api/v1/activities/{id}/me"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .send()
+            .await,
+    )
+    .await
 }
 
 /// The published activities.

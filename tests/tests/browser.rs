@@ -158,3 +158,124 @@ async fn a_shared_link_without_a_ticket_signs_in_through_the_partner() {
         "no second ticket"
     );
 }
+
+#[tokio::test]
+async fn the_wheel_spins_onto_the_prize_the_server_drew() {
+    let app = TestApp::spawn_with_bundle().await;
+    let ticket = app
+        .open_ok(
+            "user/ticket",
+            serde_json::json!({"u_id": "wheel-fan", "nickname": "转盘达人", "activity_id": "demo_wheel"}),
+        )
+        .await;
+    let play_url = ticket["play_url"].as_str().expect("play_url").to_owned();
+    let browser = Browser::start(390, 844).await;
+    let c = &browser.client;
+    c.goto(&play_url).await.expect("open with a fresh ticket");
+    let button = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=draw-button]"))
+        .await
+        .expect("the wheel renders for the signed-in player");
+    let chances = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
+        ))
+        .await
+        .expect("three chances today");
+    assert!(chances.text().await.expect("text").contains('3'));
+    browser.screenshot("wheel-ready").await;
+    button.click().await.expect("press 抽奖");
+    let dialog = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=result]"))
+        .await
+        .expect("the result shows after the spin");
+    let shown = c
+        .find(Locator::Css("[data-testid=result-prize]"))
+        .await
+        .expect("prize line")
+        .text()
+        .await
+        .expect("text");
+    let won = dialog.attr("data-won").await.expect("attr") == Some("true".into());
+    browser.screenshot("wheel-result").await;
+
+    // What the server recorded is what the dialog says.
+    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
+             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'wheel-fan'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .expect("one recorded draw");
+    match &recorded {
+        Some(name) if name != "谢谢参与" => {
+            assert!(won, "the dialog says so");
+            assert_eq!(&shown, name);
+        }
+        _ => assert!(!won && shown.contains("下次好运"), "{shown}"),
+    }
+
+    // The wheel stopped with that prize's segment under the pointer.
+    let style = c
+        .find(Locator::Css("[data-testid=wheel]"))
+        .await
+        .expect("wheel")
+        .attr("style")
+        .await
+        .expect("style")
+        .unwrap_or_default();
+    let degrees: f64 = style
+        .split("rotate(")
+        .nth(1)
+        .and_then(|s| s.split("deg").next())
+        .and_then(|n| n.parse().ok())
+        .expect("a rotation");
+    let names: Vec<String> = {
+        let mut names = Vec::new();
+        for li in c
+            .find_all(Locator::Css("[data-testid=prize-list] .prize-name"))
+            .await
+            .expect("prize names")
+        {
+            names.push(li.text().await.expect("text"));
+        }
+        names
+    };
+    let width = 360.0 / names.len() as f64;
+    let under_pointer = ((360.0 - degrees.rem_euclid(360.0)).rem_euclid(360.0) / width) as usize;
+    let expected = recorded.unwrap_or_else(|| "谢谢参与".into());
+    assert_eq!(names[under_pointer], expected, "rotation {degrees}");
+
+    c.find(Locator::Css("[data-testid=result] button"))
+        .await
+        .expect("close")
+        .click()
+        .await
+        .expect("close the dialog");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='chances'][contains(., '剩余 2 次机会')]",
+        ))
+        .await
+        .expect("one chance fewer");
+    if won {
+        let mine = c
+            .find(Locator::Css("[data-testid=my-prizes]"))
+            .await
+            .expect("my prizes")
+            .text()
+            .await
+            .expect("text");
+        assert!(mine.contains(&expected), "{mine}");
+    }
+    browser.screenshot("wheel-after").await;
+}

@@ -1,5 +1,7 @@
 //! Reusable components, one per file.
 
+pub mod my_prizes;
 pub mod player_bar;
 pub mod prize_list;
 pub mod status;
+pub mod wheel;

@@ -61,9 +61,22 @@ fn rotation_to(current: f64, index: usize, count: usize) -> f64 {
     base + TURNS * 360.0 + (360.0 - center)
 }
 
+/// `x` with two decimals, without Rust's float formatting (it would add
+/// tens of kilobytes to the bundle).
+fn fixed(x: f64) -> String {
+    let hundredths = (x * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let abs = hundredths.abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 fn point(angle_deg: f64, radius: f64) -> (f64, f64) {
-    let rad = (angle_deg - 90.0).to_radians();
-    (radius * rad.cos(), radius * rad.sin())
+    // The browser's Math: no libm in the bundle.
+    let rad = (angle_deg - 90.0) * std::f64::consts::PI / 180.0;
+    (
+        radius * js_sys::Math::cos(rad),
+        radius * js_sys::Math::sin(rad),
+    )
 }
 
 fn arc(index: usize, count: usize, radius: f64) -> String {
@@ -71,7 +84,14 @@ fn arc(index: usize, count: usize, radius: f64) -> String {
     let (x0, y0) = point(index as f64 * width, radius);
     let (x1, y1) = point((index + 1) as f64 * width, radius);
     let large = i32::from(width > 180.0);
-    format!("M0 0 L{x0:.2} {y0:.2} A{radius} {radius} 0 {large} 1 {x1:.2} {y1:.2} Z")
+    let r = fixed(radius);
+    format!(
+        "M0 0 L{} {} A{r} {r} 0 {large} 1 {} {} Z",
+        fixed(x0),
+        fixed(y0),
+        fixed(x1),
+        fixed(y1)
+    )
 }
 
 /// A fresh idempotency key for one press.
@@ -157,11 +177,11 @@ pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl
                 view! {
                     <g>
                         <path d=arc(i, list.len(), 150.0) fill=fill stroke="var(--wheel-line)" stroke-width="2" />
-                        <g transform=format!("rotate({center:.2}) translate(0 -100)")>
+                        <g transform=format!("rotate({}) translate(0 -100)", fixed(center))>
                             {lines.into_iter().enumerate().map(|(k, line)| {
                                 let y = (k as f64 - (n - 1.0) / 2.0) * 17.0;
                                 view! {
-                                    <text y=format!("{y:.1}") text-anchor="middle" dominant-baseline="middle"
+                                    <text y=fixed(y) text-anchor="middle" dominant-baseline="middle"
                                         class="wheel-text">{line}</text>
                                 }
                             }).collect_view()}
@@ -177,7 +197,7 @@ pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl
             <div class="wheel-stage">
                 <div class="wheel-pointer" aria-hidden="true"></div>
                 <svg class="wheel" viewBox="-160 -160 320 320" role="img" aria-label="转盘上的奖品"
-                    style=move || format!("transform: rotate({:.2}deg)", rotation.get())
+                    style=move || format!("transform: rotate({}deg)", fixed(rotation.get()))
                     data-testid="wheel">
                     <circle r="158" fill="var(--wheel-rim)" />
                     {faces}

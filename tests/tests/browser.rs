@@ -279,3 +279,73 @@ async fn the_wheel_spins_onto_the_prize_the_server_drew() {
     }
     browser.screenshot("wheel-after").await;
 }
+
+#[tokio::test]
+async fn the_nine_grid_light_stops_on_the_prize_the_server_drew() {
+    let app = TestApp::spawn_with_bundle().await;
+    let ticket = app
+        .open_ok(
+            "user/ticket",
+            serde_json::json!({"u_id": "grid-fan", "nickname": "九宫格玩家", "activity_id": "demo_nine_grid"}),
+        )
+        .await;
+    let browser = Browser::start(390, 844).await;
+    let c = &browser.client;
+    c.goto(ticket["play_url"].as_str().expect("play_url"))
+        .await
+        .expect("open with a fresh ticket");
+    let button = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=draw-button]"))
+        .await
+        .expect("the grid renders");
+    let cells = c
+        .find_all(Locator::Css("[data-testid=grid-cell]"))
+        .await
+        .expect("cells");
+    assert_eq!(cells.len(), 8);
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
+        ))
+        .await
+        .expect("three chances");
+    browser.screenshot("nine-grid-ready").await;
+    button.click().await.expect("press 抽奖");
+    let shown = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=result-prize]"))
+        .await
+        .expect("the result shows when the light stops")
+        .text()
+        .await
+        .expect("text");
+    browser.screenshot("nine-grid-result").await;
+    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
+             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'grid-fan'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .expect("one recorded draw");
+    let expected = recorded.clone().unwrap_or_else(|| "谢谢参与".into());
+    match &recorded {
+        Some(name) if name != "谢谢参与" => assert_eq!(&shown, name),
+        _ => assert!(shown.contains("下次好运"), "{shown}"),
+    }
+    // The lit cell shows that prize (its name, split at " · ").
+    let lit = c
+        .find(Locator::Css("[data-testid=grid-cell].lit"))
+        .await
+        .expect("one lit cell")
+        .text()
+        .await
+        .expect("text")
+        .replace('\n', " · ");
+    assert_eq!(lit, expected);
+}

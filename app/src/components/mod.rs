@@ -1,6 +1,8 @@
 //! Reusable components, one per file.
 
 pub mod my_prizes;
+pub mod nine_grid;
+pub mod play;
 pub mod player_bar;
 pub mod prize_list;
 pub mod status;

@@ -25,7 +25,7 @@ pub fn MyPrizes(prizes: Vec<WonPrize>) -> impl IntoView {
     view! {
         <section class="panel my-prizes" aria-labelledby="my-prizes-heading">
             <h2 id="my-prizes-heading">"我的奖品"</h2>
-            {empty.then(|| view! { <p class="muted">"还没有中奖，转一转试试手气"</p> })}
+            {empty.then(|| view! { <p class="muted">"还没有中奖，抽一次试试手气"</p> })}
             <ul data-testid="my-prizes">
                 {prizes.into_iter().map(|p| {
                     let state = state_of(&p);

@@ -4,53 +4,19 @@
 
 use std::time::Duration;
 
-use huodong_shared::api::{DrawResult, PrizeKind, PrizeView};
+use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::components::my_prizes::MyPrizes;
+use crate::api;
+use crate::components::play::{
+    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_key, segments,
+    use_player_state,
+};
 
 /// How long the wheel turns, milliseconds (the CSS transition matches).
 const SPIN_MS: u64 = 4_200;
 /// Full turns before it settles.
 const TURNS: f64 = 6.0;
-
-/// One segment: the prize it stands for (`None`: thanks).
-#[derive(Clone, Debug, PartialEq)]
-struct Segment {
-    prize_id: Option<i64>,
-    lines: Vec<String>,
-    thanks: bool,
-}
-
-fn segments(prizes: &[PrizeView]) -> Vec<Segment> {
-    let mut list: Vec<Segment> = prizes
-        .iter()
-        .map(|p| Segment {
-            prize_id: (p.kind != PrizeKind::Thanks).then_some(p.id),
-            lines: p.name.split(" · ").map(str::to_owned).collect(),
-            thanks: p.kind == PrizeKind::Thanks,
-        })
-        .collect();
-    if !list.iter().any(|s| s.thanks) {
-        list.push(Segment {
-            prize_id: None,
-            lines: vec!["谢谢参与".to_owned()],
-            thanks: true,
-        });
-    }
-    list
-}
-
-/// The segment a draw landed on.
-fn landing(segments: &[Segment], result: &DrawResult) -> usize {
-    let won = result.prize.as_ref().map(|p| p.prize_id);
-    segments
-        .iter()
-        .position(|s| s.prize_id.is_some() && s.prize_id == won)
-        .or_else(|| segments.iter().position(|s| s.thanks))
-        .unwrap_or(0)
-}
 
 /// The rotation (degrees, clockwise) after `current` that puts the middle of
 /// segment `index` of `count` under the pointer at the top.
@@ -94,19 +60,6 @@ fn arc(index: usize, count: usize, radius: f64) -> String {
     )
 }
 
-/// A fresh idempotency key for one press.
-fn press_key() -> String {
-    let random = (js_sys::Math::random() * 1e12) as u64;
-    format!("w{}-{random:x}", js_sys::Date::now() as u64)
-}
-
-/// What the dialog shows.
-#[derive(Clone, Debug, PartialEq)]
-enum Outcome {
-    Drawn(DrawResult),
-    Refused(ApiError),
-}
-
 /// The wheel, its button, the result dialog and my prizes.
 #[component]
 pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl IntoView {
@@ -115,21 +68,8 @@ pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl
     let rotation = RwSignal::new(0.0_f64);
     let spinning = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Outcome>);
-    let refresh = RwSignal::new(0u32);
-    let chances = RwSignal::new(None::<i64>);
-    let (id, tok) = (activity_id.clone(), token.clone());
-    let me = LocalResource::new(move || {
-        refresh.track();
-        let (id, tok) = (id.clone(), tok.clone());
-        async move { api::me(&id, &tok).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(state)) = me.get() {
-            chances.set(Some(
-                state.chances.today_left.max(0) + state.chances.extra_left,
-            ));
-        }
-    });
+    let state = use_player_state(activity_id.clone(), token.clone());
+    let (chances, refresh) = (state.chances, state.refresh);
 
     let press = move |_| {
         if spinning.get_untracked() {
@@ -208,66 +148,9 @@ pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl
                     <span class="wheel-button-label">{move || if spinning.get() { "抽奖中" } else { "抽奖" }}</span>
                 </button>
             </div>
-            <p class="chances" data-testid="chances" aria-live="polite">
-                {move || match chances.get() {
-                    Some(0) => "今天的机会用完了，明天再来".to_owned(),
-                    Some(n) => format!("剩余 {n} 次机会"),
-                    None => "\u{a0}".to_owned(),
-                }}
-            </p>
+            <ChancesLine chances />
             {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=move || outcome.set(None) /> })}
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    me.await.ok().map(|state| view! { <MyPrizes prizes=state.prizes /> })
-                })}
-            </Suspense>
+            <PlayerPrizes state />
         </section>
-    }
-}
-
-/// The result of a press: the prize (with its code), "thanks", or why not.
-#[component]
-fn ResultDialog(outcome: Outcome, on_close: impl Fn() + Send + Sync + 'static) -> impl IntoView {
-    let (title, body, code, note, won) =
-        match outcome {
-            Outcome::Drawn(result) => match result.prize {
-                Some(prize) => {
-                    let note =
-                        match prize.delivery.as_deref() {
-                            Some("audit") => Some("中奖审核中，审核通过后发放".to_owned()),
-                            Some("pending") => Some(prize.note.clone().unwrap_or_else(|| {
-                                "奖品发放中，请稍后在「我的奖品」查看".to_owned()
-                            })),
-                            Some("failed") => Some(
-                                prize
-                                    .note
-                                    .clone()
-                                    .unwrap_or_else(|| "奖品发放失败，请联系客服".to_owned()),
-                            ),
-                            _ => prize.note.clone(),
-                        };
-                    ("恭喜中奖！".to_owned(), prize.name, prize.code, note, true)
-                }
-                None => (
-                    "谢谢参与".to_owned(),
-                    "差一点点，下次好运！".to_owned(),
-                    None,
-                    None,
-                    false,
-                ),
-            },
-            Outcome::Refused(error) => ("提示".to_owned(), error.msg, None, None, false),
-        };
-    view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="result-title"
-                data-testid="result" data-won=won.to_string()>
-                <h2 id="result-title">{title}</h2>
-                <p class="dialog-prize" data-testid="result-prize">{body}</p>
-                {code.map(|c| view! { <p class="dialog-code">"兑换码 "<code data-testid="result-code">{c}</code></p> })}
-                {note.map(|n| view! { <p class="dialog-note">{n}</p> })}
-                <button class="button" autofocus on:click=move |_| on_close()>"好的"</button>
-            </div>
-        </div>
     }
 }

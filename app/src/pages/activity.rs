@@ -4,6 +4,7 @@ use huodong_shared::api::{ActivityKind, ActivityView};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::nine_grid::NineGrid;
 use crate::components::player_bar::PlayerBar;
 use crate::components::prize_list::PrizeList;
 use crate::components::status::{ErrorBox, Loading};
@@ -20,6 +21,12 @@ fn game(activity: &ActivityView, who: &SignIn) -> Option<AnyView> {
         ActivityKind::Wheel => Some(
             view! {
                 <Wheel activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
+            }
+            .into_any(),
+        ),
+        ActivityKind::NineGrid => Some(
+            view! {
+                <NineGrid activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
             }
             .into_any(),
         ),

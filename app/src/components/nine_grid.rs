@@ -1,0 +1,145 @@
+//! 九宫格: eight prize cells around a button. The server draws; a light runs
+//! round the cells, slows down and stops on the cell of the prize it drew.
+
+use std::time::Duration;
+
+use huodong_shared::api::PrizeView;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::play::{
+    ChancesLine, Outcome, PlayerPrizes, ResultDialog, Segment, press_key, segments,
+    use_player_state,
+};
+
+/// Grid positions (row-major 0..9, 4 is the button) in running order.
+const RING: [usize; 8] = [0, 1, 2, 5, 8, 7, 6, 3];
+/// Full rounds before the light stops.
+const ROUNDS: usize = 3;
+
+/// The eight cells: the prize list repeated round the ring.
+fn cells(segments: &[Segment]) -> Vec<Segment> {
+    (0..RING.len())
+        .map(|i| segments[i % segments.len()].clone())
+        .collect()
+}
+
+/// A ring position showing what the draw gave.
+fn target(cells: &[Segment], prize_id: Option<i64>) -> usize {
+    cells
+        .iter()
+        .position(|c| prize_id.is_some() && c.prize_id == prize_id)
+        .or_else(|| cells.iter().position(|c| c.thanks))
+        .unwrap_or(0)
+}
+
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Moves the light one step, `left` steps to go, slowing near the end.
+fn run(light: RwSignal<usize>, left: usize, done: impl FnOnce() + 'static) {
+    if left == 0 {
+        done();
+        return;
+    }
+    light.update(|l| *l = (*l + 1) % RING.len());
+    let delay = match left {
+        0..=3 => 320,
+        4..=6 => 200,
+        7..=10 => 120,
+        _ => 70,
+    };
+    set_timeout(
+        move || run(light, left - 1, done),
+        Duration::from_millis(delay),
+    );
+}
+
+/// The nine-grid game.
+#[component]
+pub fn NineGrid(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl IntoView {
+    let cells = StoredValue::new(cells(&segments(&prizes)));
+    let light = RwSignal::new(0usize);
+    let running = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let state = use_player_state(activity_id.clone(), token.clone());
+    let (chances, refresh) = (state.chances, state.refresh);
+
+    let press = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        running.set(true);
+        let (id, tok) = (activity_id.clone(), token.clone());
+        leptos::task::spawn_local(async move {
+            match api::draw(&id, &tok, press_key()).await {
+                Ok(result) => {
+                    let won = result.prize.as_ref().map(|p| p.prize_id);
+                    let goal = cells.with_value(|c| target(c, won));
+                    let here = light.get_untracked();
+                    let finish = move || {
+                        running.set(false);
+                        outcome.set(Some(Outcome::Drawn(result)));
+                        refresh.update(|n| *n += 1);
+                    };
+                    if reduced_motion() {
+                        light.set(goal);
+                        finish();
+                    } else {
+                        let steps = ROUNDS * RING.len() + (goal + RING.len() - here) % RING.len();
+                        run(light, steps, finish);
+                    }
+                }
+                Err(error) => {
+                    running.set(false);
+                    outcome.set(Some(Outcome::Refused(error)));
+                }
+            }
+        });
+    };
+
+    let grid = cells.with_value(|list| {
+        (0..9)
+            .map(|pos| {
+                if pos == 4 {
+                    let press = press.clone();
+                    return view! {
+                        <button class="grid-button" data-testid="draw-button"
+                            disabled=move || running.get() || chances.get() == Some(0)
+                            on:click=press>
+                            {move || if running.get() { "抽奖中" } else { "抽奖" }}
+                        </button>
+                    }
+                    .into_any();
+                }
+                let ring = RING.iter().position(|&p| p == pos).unwrap_or(0);
+                let cell = list[ring].clone();
+                let lines = cell.lines.clone();
+                view! {
+                    <div class="grid-cell" class:thanks=cell.thanks
+                        class:lit=move || light.get() == ring
+                        data-ring=ring data-testid="grid-cell">
+                        {lines.into_iter().map(|l| view! { <span>{l}</span> }).collect_view()}
+                    </div>
+                }
+                .into_any()
+            })
+            .collect_view()
+    });
+
+    view! {
+        <section class="game grid-game" aria-label="九宫格">
+            <div class="grid-board" data-testid="grid">{grid}</div>
+            <ChancesLine chances />
+            {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=move || outcome.set(None) /> })}
+            <PlayerPrizes state />
+        </section>
+    }
+}

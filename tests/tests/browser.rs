@@ -349,3 +349,76 @@ async fn the_nine_grid_light_stops_on_the_prize_the_server_drew() {
         .replace('\n', " · ");
     assert_eq!(lit, expected);
 }
+
+/// Opens a demo activity with a fresh ticket for `u_id`, presses `control`,
+/// and checks the result dialog against the draw the server recorded.
+async fn play_once(app: &TestApp, browser: &Browser, activity: &str, u_id: &str, control: &str) {
+    let ticket = app
+        .open_ok(
+            "user/ticket",
+            serde_json::json!({"u_id": u_id, "nickname": "试玩", "activity_id": activity}),
+        )
+        .await;
+    let c = &browser.client;
+    c.goto(ticket["play_url"].as_str().expect("play_url"))
+        .await
+        .expect("open with a fresh ticket");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
+        ))
+        .await
+        .expect("three chances");
+    browser.screenshot(&format!("{activity}-ready")).await;
+    c.find(Locator::Css(control))
+        .await
+        .expect("the control")
+        .click()
+        .await
+        .expect("play");
+    let shown = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=result-prize]"))
+        .await
+        .expect("the result shows")
+        .text()
+        .await
+        .expect("text");
+    browser.screenshot(&format!("{activity}-result")).await;
+    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
+             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = $1",
+        )
+        .bind(u_id)
+        .fetch_one(pool)
+        .await
+    })
+    .expect("one recorded draw");
+    match &recorded {
+        Some(name) if name != "谢谢参与" => assert_eq!(&shown, name),
+        _ => assert!(shown.contains("下次好运"), "{shown}"),
+    }
+}
+
+#[tokio::test]
+async fn the_golden_egg_cracks_open_on_the_prize_the_server_drew() {
+    let app = TestApp::spawn_with_bundle().await;
+    let browser = Browser::start(390, 844).await;
+    play_once(
+        &app,
+        &browser,
+        "demo_golden_egg",
+        "egg-fan",
+        "[data-testid=egg]:nth-child(2)",
+    )
+    .await;
+    let cracked = browser
+        .client
+        .find_all(Locator::Css("[data-testid=egg].cracked"))
+        .await
+        .expect("eggs");
+    assert_eq!(cracked.len(), 1, "the chosen egg is cracked");
+}

@@ -1,5 +1,6 @@
 //! Reusable components, one per file.
 
+pub mod golden_egg;
 pub mod my_prizes;
 pub mod nine_grid;
 pub mod play;

@@ -4,6 +4,7 @@ use huodong_shared::api::{ActivityKind, ActivityView};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::golden_egg::GoldenEgg;
 use crate::components::nine_grid::NineGrid;
 use crate::components::player_bar::PlayerBar;
 use crate::components::prize_list::PrizeList;
@@ -29,6 +30,9 @@ fn game(activity: &ActivityView, who: &SignIn) -> Option<AnyView> {
                 <NineGrid activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
             }
             .into_any(),
+        ),
+        ActivityKind::GoldenEgg => Some(
+            view! { <GoldenEgg activity_id=activity.id.clone() token=info.token.clone() /> }.into_any(),
         ),
         _ => None,
     }

@@ -422,3 +422,50 @@ async fn the_golden_egg_cracks_open_on_the_prize_the_server_drew() {
         .expect("eggs");
     assert_eq!(cracked.len(), 1, "the chosen egg is cracked");
 }
+
+#[tokio::test]
+async fn the_slot_machine_stops_on_the_prize_the_server_drew() {
+    let app = TestApp::spawn_with_bundle().await;
+    let browser = Browser::start(390, 844).await;
+    play_once(
+        &app,
+        &browser,
+        "demo_slot",
+        "slot-fan",
+        "[data-testid=draw-button]",
+    )
+    .await;
+    let won: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.kind FROM draws d JOIN players pl ON pl.id = d.player_id \
+             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'slot-fan'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .expect("one draw");
+    // The symbols under the window: three of a kind exactly when it won.
+    let mut shown = Vec::new();
+    for reel in browser
+        .client
+        .find_all(Locator::Css("[data-testid=reel] .reel-strip"))
+        .await
+        .expect("reels")
+    {
+        let style = reel.attr("style").await.expect("style").unwrap_or_default();
+        let offset: usize = style
+            .split("translateY(-")
+            .nth(1)
+            .and_then(|s| s.split("px").next())
+            .and_then(|n| n.parse().ok())
+            .expect("an offset");
+        let symbols = reel
+            .find_all(Locator::Css(".reel-symbol"))
+            .await
+            .expect("symbols");
+        shown.push(symbols[offset / 72].text().await.expect("text"));
+    }
+    let three = shown.iter().all(|s| *s == shown[0]);
+    let won = won.is_some_and(|k| k != "thanks");
+    assert_eq!(three, won, "{shown:?}");
+}

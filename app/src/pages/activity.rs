@@ -8,6 +8,7 @@ use crate::components::golden_egg::GoldenEgg;
 use crate::components::nine_grid::NineGrid;
 use crate::components::player_bar::PlayerBar;
 use crate::components::prize_list::PrizeList;
+use crate::components::slot_machine::SlotMachine;
 use crate::components::status::{ErrorBox, Loading};
 use crate::components::wheel::Wheel;
 use crate::format::datetime_cn;
@@ -33,6 +34,12 @@ fn game(activity: &ActivityView, who: &SignIn) -> Option<AnyView> {
         ),
         ActivityKind::GoldenEgg => Some(
             view! { <GoldenEgg activity_id=activity.id.clone() token=info.token.clone() /> }.into_any(),
+        ),
+        ActivityKind::Slot => Some(
+            view! {
+                <SlotMachine activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
+            }
+            .into_any(),
         ),
         _ => None,
     }

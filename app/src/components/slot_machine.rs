@@ -1,0 +1,135 @@
+//! 老虎机: three reels of prize symbols. The server draws; the reels spin and
+//! stop one after another — three of the drawn prize for a win, a mixed row
+//! for "thanks".
+
+use std::time::Duration;
+
+use huodong_shared::api::PrizeView;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::play::{
+    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_key, segments,
+    use_player_state,
+};
+
+/// Height of one symbol, CSS pixels (matches `.reel-symbol`).
+const SYMBOL_PX: usize = 72;
+/// Full turns of the strip each reel makes before it stops.
+const ROUNDS: usize = 4;
+/// When each reel stops, milliseconds after the spin starts.
+const STOPS_MS: [u64; 3] = [1_600, 2_100, 2_600];
+
+/// Where each reel stops: all on the prize for a win; for "thanks" a row
+/// that is never three of a kind.
+fn stops(target: usize, won: bool, count: usize) -> [usize; 3] {
+    if won || count < 2 {
+        [target; 3]
+    } else {
+        [target, (target + 1) % count, target]
+    }
+}
+
+/// The slot machine.
+#[component]
+pub fn SlotMachine(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl IntoView {
+    let symbols: Vec<String> = segments(&prizes)
+        .into_iter()
+        .map(|s| s.lines.first().cloned().unwrap_or_default())
+        .collect();
+    let count = symbols.len();
+    let segs = StoredValue::new(segments(&prizes));
+    // Each reel's position (index into its strip) and whether it animates.
+    let positions = [
+        RwSignal::new(0usize),
+        RwSignal::new(1usize),
+        RwSignal::new(2usize),
+    ];
+    let animate = RwSignal::new(false);
+    let running = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let state = use_player_state(activity_id.clone(), token.clone());
+    let (chances, refresh) = (state.chances, state.refresh);
+
+    let press = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        running.set(true);
+        let (id, tok) = (activity_id.clone(), token.clone());
+        leptos::task::spawn_local(async move {
+            match api::draw(&id, &tok, press_key()).await {
+                Ok(result) => {
+                    let target = segs.with_value(|s| landing(s, &result));
+                    let won = result.prize.is_some();
+                    let ends = stops(target, won, count);
+                    // Back to the first turn without animation, then spin.
+                    animate.set(false);
+                    for reel in positions {
+                        reel.update(|p| *p %= count);
+                    }
+                    // Two frames: the reset is laid out before the spin starts.
+                    request_animation_frame(move || {
+                        request_animation_frame(move || {
+                            animate.set(true);
+                            for (reel, end) in positions.iter().zip(ends) {
+                                reel.set(ROUNDS * count + end);
+                            }
+                        });
+                    });
+                    set_timeout(
+                        move || {
+                            running.set(false);
+                            outcome.set(Some(Outcome::Drawn(result)));
+                            refresh.update(|n| *n += 1);
+                        },
+                        Duration::from_millis(STOPS_MS[2] + 250),
+                    );
+                }
+                Err(error) => {
+                    running.set(false);
+                    outcome.set(Some(Outcome::Refused(error)));
+                }
+            }
+        });
+    };
+
+    let strip_len = (ROUNDS + 1) * count;
+    let reels = positions
+        .iter()
+        .enumerate()
+        .map(|(i, &position)| {
+            let strip: Vec<String> = (0..strip_len).map(|k| symbols[k % count].clone()).collect();
+            let style = move || {
+                let duration = if animate.get() { STOPS_MS[i] } else { 0 };
+                format!(
+                    "transform: translateY(-{}px); transition-duration: {duration}ms",
+                    position.get() * SYMBOL_PX
+                )
+            };
+            view! {
+                <div class="reel" data-testid="reel">
+                    <div class="reel-strip" style=style>
+                        {strip.into_iter().map(|s| view! { <div class="reel-symbol">{s}</div> }).collect_view()}
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="game slot-game" aria-label="老虎机">
+            <div class="slot-machine">
+                <div class="reels" aria-hidden="true">{reels}</div>
+                <button class="slot-button" data-testid="draw-button"
+                    disabled=move || running.get() || chances.get() == Some(0)
+                    on:click=press>
+                    {move || if running.get() { "转动中…" } else { "开始" }}
+                </button>
+            </div>
+            <ChancesLine chances />
+            {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=move || outcome.set(None) /> })}
+            <PlayerPrizes state />
+        </section>
+    }
+}

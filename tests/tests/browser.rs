@@ -469,3 +469,80 @@ async fn the_slot_machine_stops_on_the_prize_the_server_drew() {
     let won = won.is_some_and(|k| k != "thanks");
     assert_eq!(three, won, "{shown:?}");
 }
+
+#[tokio::test]
+async fn the_scratch_card_reveals_the_prize_the_server_drew_when_scratched() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+
+    let app = TestApp::spawn_with_bundle().await;
+    let ticket = app
+        .open_ok(
+            "user/ticket",
+            serde_json::json!({"u_id": "scratch-fan", "nickname": "刮刮乐玩家", "activity_id": "demo_scratch"}),
+        )
+        .await;
+    let browser = Browser::start(390, 844).await;
+    let c = &browser.client;
+    c.goto(ticket["play_url"].as_str().expect("play_url"))
+        .await
+        .expect("open with a fresh ticket");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
+        ))
+        .await
+        .expect("three chances");
+    let card = c
+        .find(Locator::Css(".scratch-cover"))
+        .await
+        .expect("the coating");
+    browser.screenshot("demo_scratch-ready").await;
+    // Scratch row by row across the card with the mouse button held.
+    let mut mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: card.clone(),
+        duration: None,
+        x: -140.0,
+        y: -65.0,
+    });
+    mouse = mouse.then(PointerAction::Down {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    for row in 0..8 {
+        let y = -65.0 + f64::from(row) * 18.0;
+        let x = if row % 2 == 0 { 140.0 } else { -140.0 };
+        mouse = mouse.then(PointerAction::MoveToElement {
+            element: card.clone(),
+            duration: Some(Duration::from_millis(120)),
+            x,
+            y,
+        });
+    }
+    mouse = mouse.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    c.perform_actions(mouse).await.expect("scratch");
+    let shown = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("[data-testid=result-prize]"))
+        .await
+        .expect("the card is revealed once scratched")
+        .text()
+        .await
+        .expect("text");
+    browser.screenshot("demo_scratch-result").await;
+    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
+             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'scratch-fan'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .expect("exactly one draw for one card");
+    match &recorded {
+        Some(name) if name != "谢谢参与" => assert_eq!(&shown, name),
+        _ => assert!(shown.contains("下次好运"), "{shown}"),
+    }
+}

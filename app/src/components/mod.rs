@@ -6,6 +6,7 @@ pub mod nine_grid;
 pub mod play;
 pub mod player_bar;
 pub mod prize_list;
+pub mod scratch_card;
 pub mod slot_machine;
 pub mod status;
 pub mod wheel;

@@ -8,6 +8,7 @@ use crate::components::golden_egg::GoldenEgg;
 use crate::components::nine_grid::NineGrid;
 use crate::components::player_bar::PlayerBar;
 use crate::components::prize_list::PrizeList;
+use crate::components::scratch_card::ScratchCard;
 use crate::components::slot_machine::SlotMachine;
 use crate::components::status::{ErrorBox, Loading};
 use crate::components::wheel::Wheel;
@@ -40,6 +41,9 @@ fn game(activity: &ActivityView, who: &SignIn) -> Option<AnyView> {
                 <SlotMachine activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
             }
             .into_any(),
+        ),
+        ActivityKind::Scratch => Some(
+            view! { <ScratchCard activity_id=activity.id.clone() token=info.token.clone() /> }.into_any(),
         ),
         _ => None,
     }

@@ -97,13 +97,17 @@ fn run_batch(
         return batch.iter().map(|_| Err(failed(&err))).collect();
     }
     let mut results = Vec::with_capacity(batch.len());
+    // The batch holds SQLite's write lock: only these draws change stock until
+    // the commit, so each activity's prizes are read once and kept in step.
+    let mut prizes = PrizeCache::default();
     for (job, _) in batch {
         if let Err(err) = exec_cached(conn, "SAVEPOINT draw") {
             results.push(Err(failed(&err)));
             continue;
         }
-        let result = draw(conn, job);
+        let result = draw(conn, job, &mut prizes);
         let keep = matches!(result, Ok(DrawOutcome::Done(..)));
+        prizes.settle(keep);
         let rolled_back = if keep {
             Ok(())
         } else {
@@ -120,6 +124,49 @@ fn run_batch(
         return batch.iter().map(|_| Err(failed(&err))).collect();
     }
     results
+}
+
+/// Each activity's prizes for one batch, with the stock this batch took.
+#[derive(Default)]
+struct PrizeCache {
+    by_activity: std::collections::HashMap<i64, std::rc::Rc<Vec<Prize>>>,
+    /// Stock taken by the draw in progress: (activity, prize), applied when
+    /// the draw is kept, forgotten when its savepoint rolls back.
+    taken: Option<(i64, i64)>,
+}
+
+impl PrizeCache {
+    fn get(
+        &mut self,
+        conn: &Connection,
+        activity_id: i64,
+    ) -> Result<std::rc::Rc<Vec<Prize>>, AppError> {
+        if let Some(prizes) = self.by_activity.get(&activity_id) {
+            return Ok(prizes.clone());
+        }
+        let prizes: Vec<Prize> = conn
+            .prepare_cached(sql::PRIZES)
+            .and_then(|mut s| s.query_map(params![activity_id], prize_of)?.collect())
+            .map_err(internal)?;
+        let prizes = std::rc::Rc::new(prizes);
+        self.by_activity.insert(activity_id, prizes.clone());
+        Ok(prizes)
+    }
+
+    fn settle(&mut self, keep: bool) {
+        if let (true, Some((activity_id, prize_id))) = (keep, self.taken.take())
+            && let Some(prizes) = self.by_activity.get_mut(&activity_id)
+        {
+            for prize in std::rc::Rc::make_mut(prizes) {
+                if prize.id == prize_id
+                    && let Some(left) = prize.stock_left.as_mut()
+                {
+                    *left -= 1;
+                }
+            }
+        }
+        self.taken = None;
+    }
 }
 
 fn internal(err: rusqlite::Error) -> AppError {
@@ -154,7 +201,7 @@ fn prize_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Prize> {
 }
 
 /// The statements of one draw (the same as `draw_statements!`).
-fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
+fn draw(conn: &Connection, job: &DrawJob, cache: &mut PrizeCache) -> Result<DrawOutcome, AppError> {
     let (activity, player, now) = (&*job.activity, &job.player, job.now);
     let seen: Option<i64> = conn
         .prepare_cached(sql::KEY_SEEN)
@@ -205,10 +252,7 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
         return Err(AppError::code(ErrorCode::NoChancesLeft));
     };
 
-    let prizes: Vec<Prize> = conn
-        .prepare_cached(sql::PRIZES)
-        .and_then(|mut s| s.query_map(params![activity.id], prize_of)?.collect())
-        .map_err(internal)?;
+    let prizes = cache.get(conn, activity.id)?;
     let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, seq, job.forced);
     let on_review = if activity.rules.risk.is_some() || candidate.is_some_and(|p| p.audit) {
         review_status(conn, job)?
@@ -224,6 +268,9 @@ fn draw(conn: &Connection, job: &DrawJob) -> Result<DrawOutcome, AppError> {
             outcome = "review";
         } else {
             outcome = take_prize(conn, job, prize)?;
+            if outcome == "won" && prize.stock_total.is_some() {
+                cache.taken = Some((activity.id, prize.id));
+            }
             if outcome == "won" {
                 won = Some(prize);
                 if needs_audit(&job.partner, prize) {

@@ -22,6 +22,17 @@ pub fn stored(activity_id: &str) -> Option<SessionInfo> {
     serde_json::from_str(&text).ok()
 }
 
+/// Forgets an expired session and reloads the page, which signs in again
+/// (through the partner's sign-in when it has one).
+pub fn expired(activity_id: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&key(activity_id));
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// The `ticket` query parameter of the current address.
 fn ticket_in_url() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

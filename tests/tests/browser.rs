@@ -546,3 +546,46 @@ async fn the_scratch_card_reveals_the_prize_the_server_drew_when_scratched() {
         _ => assert!(shown.contains("下次好运"), "{shown}"),
     }
 }
+
+#[tokio::test]
+async fn an_expired_session_is_dropped_instead_of_leaving_the_player_stuck() {
+    let app = TestApp::spawn_with_bundle().await;
+    let ticket = app
+        .open_ok(
+            "user/ticket",
+            serde_json::json!({"u_id": "sleepy", "nickname": "隔天再来", "activity_id": "demo_wheel"}),
+        )
+        .await;
+    let browser = Browser::start(390, 844).await;
+    let c = &browser.client;
+    c.goto(ticket["play_url"].as_str().expect("play_url"))
+        .await
+        .expect("open");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=player]"))
+        .await
+        .expect("signed in");
+    // The next day: the stored token is no longer valid on the server.
+    c.execute(
+        "const k = 'huodong.session.demo_wheel'; const s = JSON.parse(sessionStorage.getItem(k)); \
+         s.token = 'expired-token'; sessionStorage.setItem(k, JSON.stringify(s));",
+        vec![],
+    )
+    .await
+    .expect("script");
+    c.refresh().await.expect("reload");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=anonymous]"))
+        .await
+        .expect("the dead session is dropped: the page asks to come in through the partner");
+    let stored = c
+        .execute(
+            "return sessionStorage.getItem('huodong.session.demo_wheel');",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert!(stored.is_null(), "{stored}");
+}

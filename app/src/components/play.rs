@@ -25,7 +25,15 @@ pub fn use_player_state(activity_id: String, token: String) -> PlayerState {
     let me = LocalResource::new(move || {
         refresh.track();
         let (id, tok) = (activity_id.clone(), token.clone());
-        async move { api::me(&id, &tok).await }
+        async move {
+            let answer = api::me(&id, &tok).await;
+            if matches!(&answer, Err(e) if e.code == huodong_shared::ErrorCode::Unauthorized.as_i32())
+            {
+                // The session ran out (4 h): sign in again.
+                crate::session::expired(&id);
+            }
+            answer
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(state)) = me.get() {

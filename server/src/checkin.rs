@@ -170,9 +170,7 @@ async fn makeup(
         input.day,
         today,
         now,
-        charge
-            .as_ref()
-            .map(|c| (c.guard_key.as_str(), rules.makeup_limit)),
+        charge.as_ref().map(|c| c.guard_key.as_str()),
     )
     .await;
     if let (Err(_), Some(charge)) = (&result, &charge) {
@@ -194,8 +192,9 @@ async fn calendar_of(
     Ok(activity)
 }
 
-/// Records the check-in of `day` (today, or a make-up when `makeup` names the
-/// refund guard to cancel and the limit), with the milestone rewards the
+/// Records the check-in of `day` (today, or a missed day: a make-up, counted
+/// against the limit; `refund_guard` names a paid make-up's refund to
+/// cancel), with the milestone rewards the
 /// streak newly reaches, its events and deliveries, in one transaction.
 async fn record(
     state: &AppState,
@@ -204,7 +203,7 @@ async fn record(
     day: i64,
     today: i64,
     now: i64,
-    makeup: Option<(&str, i64)>,
+    refund_guard: Option<&str>,
 ) -> Result<CheckinResult, AppError> {
     let made_up = day != today;
     let prizes = activity.prizes(&state.db).await?;
@@ -225,14 +224,12 @@ async fn record(
         .filter(|m| m.days > before && m.days <= after)
         .filter_map(|m| prizes.get(m.prize).map(|p| (m.days, p)))
         .collect();
-    let limit = makeup.map(|(_, limit)| limit).unwrap_or(
-        activity
-            .rules
-            .checkin
-            .as_ref()
-            .map(|c| c.makeup_limit)
-            .unwrap_or(0),
-    );
+    let limit = activity
+        .rules
+        .checkin
+        .as_ref()
+        .map(|c| c.makeup_limit)
+        .unwrap_or(0);
     let source = if made_up { "makeup" } else { "checkin" };
     let rewards = on_db!(&state.db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -335,7 +332,7 @@ async fn record(
                 });
             }
         }
-        if let Some((guard, _)) = makeup {
+        if let Some(guard) = refund_guard {
             let cancelled = sqlx::query(outbox::CANCEL)
                 .bind(now_ms())
                 .bind(guard)

@@ -290,6 +290,8 @@ pub async fn run_worker(state: AppState) {
 /// What an attempt came to.
 enum Verdict {
     Done(Value),
+    /// The winner audit answered.
+    Audited(bool),
     /// Refused for good (the partner says the user does not exist).
     Failed(String),
     Retry {
@@ -301,6 +303,16 @@ enum Verdict {
 
 fn verdict(callback: Callback, result: Result<Value, CallError>) -> Verdict {
     match result {
+        Ok(value) if callback == Callback::Audit => {
+            match serde_json::from_value::<AuditAnswer>(value) {
+                Ok(answer) => Verdict::Audited(answer.approved),
+                Err(err) => Verdict::Retry {
+                    error: format!("audit answer without `approved`: {err}"),
+                    note: None,
+                    retry_after: None,
+                },
+            }
+        }
         Ok(value) => Verdict::Done(value),
         Err(CallError::Refused { code, msg })
             if code == ErrorCode::NoUser.as_i32()
@@ -351,26 +363,12 @@ async fn settle(
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let horizon_ms = state.config.outbox_horizon_secs.saturating_mul(1000);
-    if callback == Callback::Audit
-        && let Verdict::Done(value) = &verdict
-    {
-        match serde_json::from_value::<AuditAnswer>(value.clone()) {
-            Ok(answer) => {
-                return audit::decide(state, row, answer.approved, "done", None)
-                    .await
-                    .map_err(sqlx_error);
-            }
-            Err(err) => {
-                let verdict = Verdict::Retry {
-                    error: format!("audit answer without `approved`: {err}"),
-                    note: None,
-                    retry_after: None,
-                };
-                return Box::pin(settle(state, row, Callback::Events, verdict)).await;
-            }
-        }
-    }
     match verdict {
+        Verdict::Audited(approved) => {
+            audit::decide(state, row, approved, "done", None)
+                .await
+                .map_err(sqlx_error)?;
+        }
         Verdict::Done(value) => {
             let issued: CouponIssued = if callback == Callback::CouponIssue {
                 serde_json::from_value(value.clone()).unwrap_or_default()

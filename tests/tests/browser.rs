@@ -162,28 +162,15 @@ async fn a_shared_link_without_a_ticket_signs_in_through_the_partner() {
 #[tokio::test]
 async fn the_wheel_spins_onto_the_prize_the_server_drew() {
     let app = TestApp::spawn_with_bundle().await;
-    let ticket = app
-        .open_ok(
-            "user/ticket",
-            serde_json::json!({"u_id": "wheel-fan", "nickname": "转盘达人", "activity_id": "demo_wheel"}),
-        )
-        .await;
-    let play_url = ticket["play_url"].as_str().expect("play_url").to_owned();
     let browser = Browser::start(390, 844).await;
+    open_as(&app, &browser, "demo_wheel", "wheel-fan", "转盘达人").await;
     let c = &browser.client;
-    c.goto(&play_url).await.expect("open with a fresh ticket");
     let button = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=draw-button]"))
+        .find(Locator::Css("[data-testid=draw-button]"))
         .await
         .expect("the wheel renders for the signed-in player");
     let chances = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(
-            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
-        ))
+        .find(Locator::Css("[data-testid=chances]"))
         .await
         .expect("three chances today");
     assert!(chances.text().await.expect("text").contains('3'));
@@ -206,15 +193,7 @@ async fn the_wheel_spins_onto_the_prize_the_server_drew() {
     browser.screenshot("wheel-result").await;
 
     // What the server recorded is what the dialog says.
-    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
-        sqlx::query_scalar(
-            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
-             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'wheel-fan'",
-        )
-        .fetch_one(pool)
-        .await
-    })
-    .expect("one recorded draw");
+    let recorded = recorded_prize(&app, "wheel-fan").await;
     match &recorded {
         Some(name) if name != "谢谢参与" => {
             assert!(won, "the dialog says so");
@@ -283,21 +262,11 @@ async fn the_wheel_spins_onto_the_prize_the_server_drew() {
 #[tokio::test]
 async fn the_nine_grid_light_stops_on_the_prize_the_server_drew() {
     let app = TestApp::spawn_with_bundle().await;
-    let ticket = app
-        .open_ok(
-            "user/ticket",
-            serde_json::json!({"u_id": "grid-fan", "nickname": "九宫格玩家", "activity_id": "demo_nine_grid"}),
-        )
-        .await;
     let browser = Browser::start(390, 844).await;
+    open_as(&app, &browser, "demo_nine_grid", "grid-fan", "九宫格玩家").await;
     let c = &browser.client;
-    c.goto(ticket["play_url"].as_str().expect("play_url"))
-        .await
-        .expect("open with a fresh ticket");
     let button = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=draw-button]"))
+        .find(Locator::Css("[data-testid=draw-button]"))
         .await
         .expect("the grid renders");
     let cells = c
@@ -305,13 +274,6 @@ async fn the_nine_grid_light_stops_on_the_prize_the_server_drew() {
         .await
         .expect("cells");
     assert_eq!(cells.len(), 8);
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(
-            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
-        ))
-        .await
-        .expect("three chances");
     browser.screenshot("nine-grid-ready").await;
     button.click().await.expect("press 抽奖");
     let shown = c
@@ -324,15 +286,7 @@ async fn the_nine_grid_light_stops_on_the_prize_the_server_drew() {
         .await
         .expect("text");
     browser.screenshot("nine-grid-result").await;
-    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
-        sqlx::query_scalar(
-            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
-             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'grid-fan'",
-        )
-        .fetch_one(pool)
-        .await
-    })
-    .expect("one recorded draw");
+    let recorded = recorded_prize(&app, "grid-fan").await;
     let expected = recorded.clone().unwrap_or_else(|| "谢谢参与".into());
     match &recorded {
         Some(name) if name != "谢谢参与" => assert_eq!(&shown, name),
@@ -350,13 +304,13 @@ async fn the_nine_grid_light_stops_on_the_prize_the_server_drew() {
     assert_eq!(lit, expected);
 }
 
-/// Opens a demo activity with a fresh ticket for `u_id`, presses `control`,
-/// and checks the result dialog against the draw the server recorded.
-async fn play_once(app: &TestApp, browser: &Browser, activity: &str, u_id: &str, control: &str) {
+/// Opens a demo activity with a fresh ticket for `u_id` (shown as
+/// `nickname`) and waits until its game shows three chances.
+async fn open_as(app: &TestApp, browser: &Browser, activity: &str, u_id: &str, nickname: &str) {
     let ticket = app
         .open_ok(
             "user/ticket",
-            serde_json::json!({"u_id": u_id, "nickname": "试玩", "activity_id": activity}),
+            serde_json::json!({"u_id": u_id, "nickname": nickname, "activity_id": activity}),
         )
         .await;
     let c = &browser.client;
@@ -364,12 +318,33 @@ async fn play_once(app: &TestApp, browser: &Browser, activity: &str, u_id: &str,
         .await
         .expect("open with a fresh ticket");
     c.wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(Duration::from_secs(20))
         .for_element(Locator::XPath(
             "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
         ))
         .await
-        .expect("three chances");
+        .expect("the game renders for the signed-in player, with three chances");
+}
+
+/// The prize the server recorded for `u_id`'s one draw (`None`: nothing).
+async fn recorded_prize(app: &TestApp, u_id: &str) -> Option<String> {
+    huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
+             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = $1",
+        )
+        .bind(u_id)
+        .fetch_one(pool)
+        .await
+    })
+    .expect("exactly one recorded draw")
+}
+
+/// Opens a demo activity with a fresh ticket for `u_id`, presses `control`,
+/// and checks the result dialog against the draw the server recorded.
+async fn play_once(app: &TestApp, browser: &Browser, activity: &str, u_id: &str, control: &str) {
+    open_as(app, browser, activity, u_id, "试玩").await;
+    let c = &browser.client;
     browser.screenshot(&format!("{activity}-ready")).await;
     c.find(Locator::Css(control))
         .await
@@ -387,16 +362,7 @@ async fn play_once(app: &TestApp, browser: &Browser, activity: &str, u_id: &str,
         .await
         .expect("text");
     browser.screenshot(&format!("{activity}-result")).await;
-    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
-        sqlx::query_scalar(
-            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
-             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = $1",
-        )
-        .bind(u_id)
-        .fetch_one(pool)
-        .await
-    })
-    .expect("one recorded draw");
+    let recorded = recorded_prize(app, u_id).await;
     match &recorded {
         Some(name) if name != "谢谢参与" => assert_eq!(&shown, name),
         _ => assert!(shown.contains("下次好运"), "{shown}"),
@@ -475,24 +441,9 @@ async fn the_scratch_card_reveals_the_prize_the_server_drew_when_scratched() {
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 
     let app = TestApp::spawn_with_bundle().await;
-    let ticket = app
-        .open_ok(
-            "user/ticket",
-            serde_json::json!({"u_id": "scratch-fan", "nickname": "刮刮乐玩家", "activity_id": "demo_scratch"}),
-        )
-        .await;
     let browser = Browser::start(390, 844).await;
+    open_as(&app, &browser, "demo_scratch", "scratch-fan", "刮刮乐玩家").await;
     let c = &browser.client;
-    c.goto(ticket["play_url"].as_str().expect("play_url"))
-        .await
-        .expect("open with a fresh ticket");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(
-            "//*[@data-testid='chances'][contains(., '剩余 3 次机会')]",
-        ))
-        .await
-        .expect("three chances");
     let card = c
         .find(Locator::Css(".scratch-cover"))
         .await
@@ -532,15 +483,7 @@ async fn the_scratch_card_reveals_the_prize_the_server_drew_when_scratched() {
         .await
         .expect("text");
     browser.screenshot("demo_scratch-result").await;
-    let recorded: Option<String> = huodong_server::on_db!(&app.state.db, pool => {
-        sqlx::query_scalar(
-            "SELECT p.name FROM draws d JOIN players pl ON pl.id = d.player_id \
-             LEFT JOIN prizes p ON p.id = d.prize_id WHERE pl.u_id = 'scratch-fan'",
-        )
-        .fetch_one(pool)
-        .await
-    })
-    .expect("exactly one draw for one card");
+    let recorded = recorded_prize(&app, "scratch-fan").await;
     match &recorded {
         Some(name) if name != "谢谢参与" => assert_eq!(&shown, name),
         _ => assert!(shown.contains("下次好运"), "{shown}"),

@@ -6,9 +6,8 @@ use std::time::Duration;
 use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::api;
 use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, Segment, press_key, segments,
+    ChancesLine, Outcome, PlayerPrizes, ResultDialog, Segment, press_draw, segments,
     use_player_state,
 };
 
@@ -73,36 +72,25 @@ pub fn NineGrid(activity_id: String, prizes: Vec<PrizeView>, token: String) -> i
     let (chances, refresh) = (state.chances, state.refresh);
 
     let press = move |_| {
-        if running.get_untracked() {
-            return;
-        }
-        running.set(true);
-        let (id, tok) = (activity_id.clone(), token.clone());
-        leptos::task::spawn_local(async move {
-            match api::draw(&id, &tok, press_key()).await {
-                Ok(result) => {
-                    let won = result.prize.as_ref().map(|p| p.prize_id);
-                    let goal = cells.with_value(|c| target(c, won));
+        press_draw(
+            &activity_id,
+            &token,
+            running,
+            outcome,
+            refresh,
+            move |result, done| {
+                let won = result.prize.as_ref().map(|p| p.prize_id);
+                let goal = cells.with_value(|c| target(c, won));
+                if reduced_motion() {
+                    light.set(goal);
+                    done();
+                } else {
                     let here = light.get_untracked();
-                    let finish = move || {
-                        running.set(false);
-                        outcome.set(Some(Outcome::Drawn(result)));
-                        refresh.update(|n| *n += 1);
-                    };
-                    if reduced_motion() {
-                        light.set(goal);
-                        finish();
-                    } else {
-                        let steps = ROUNDS * RING.len() + (goal + RING.len() - here) % RING.len();
-                        run(light, steps, finish);
-                    }
+                    let steps = ROUNDS * RING.len() + (goal + RING.len() - here) % RING.len();
+                    run(light, steps, done);
                 }
-                Err(error) => {
-                    running.set(false);
-                    outcome.set(Some(Outcome::Refused(error)));
-                }
-            }
-        });
+            },
+        );
     };
 
     let grid = cells.with_value(|list| {

@@ -126,6 +126,44 @@ pub fn press_key() -> String {
     format!("w{}-{random:x}", js_sys::Date::now() as u64)
 }
 
+/// One press of a draw game. Presses while `busy` are ignored; the server
+/// draws; `animate` plays the landing and calls `done` when it is over, which
+/// shows the result and reads the player's state again. A refusal (no
+/// chances, not enough points…) shows at once.
+pub fn press_draw(
+    activity_id: &str,
+    token: &str,
+    busy: RwSignal<bool>,
+    outcome: RwSignal<Option<Outcome>>,
+    refresh: RwSignal<u32>,
+    animate: impl FnOnce(&DrawResult, Box<dyn FnOnce()>) + 'static,
+) {
+    if busy.get_untracked() {
+        return;
+    }
+    busy.set(true);
+    let (id, tok) = (activity_id.to_owned(), token.to_owned());
+    leptos::task::spawn_local(async move {
+        match api::draw(&id, &tok, press_key()).await {
+            Ok(result) => {
+                let shown = result.clone();
+                animate(
+                    &result,
+                    Box::new(move || {
+                        busy.set(false);
+                        outcome.set(Some(Outcome::Drawn(shown)));
+                        refresh.update(|n| *n += 1);
+                    }),
+                );
+            }
+            Err(error) => {
+                busy.set(false);
+                outcome.set(Some(Outcome::Refused(error)));
+            }
+        }
+    });
+}
+
 /// What the dialog shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {

@@ -7,9 +7,8 @@ use std::time::Duration;
 use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::api;
 use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_key, segments,
+    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_draw, segments,
     use_player_state,
 };
 
@@ -52,46 +51,32 @@ pub fn SlotMachine(activity_id: String, prizes: Vec<PrizeView>, token: String) -
     let (chances, refresh) = (state.chances, state.refresh);
 
     let press = move |_| {
-        if running.get_untracked() {
-            return;
-        }
-        running.set(true);
-        let (id, tok) = (activity_id.clone(), token.clone());
-        leptos::task::spawn_local(async move {
-            match api::draw(&id, &tok, press_key()).await {
-                Ok(result) => {
-                    let target = segs.with_value(|s| landing(s, &result));
-                    let won = result.prize.is_some();
-                    let ends = stops(target, won, count);
-                    // Back to the first turn without animation, then spin.
-                    animate.set(false);
-                    for reel in positions {
-                        reel.update(|p| *p %= count);
-                    }
-                    // Two frames: the reset is laid out before the spin starts.
+        press_draw(
+            &activity_id,
+            &token,
+            running,
+            outcome,
+            refresh,
+            move |result, done| {
+                let target = segs.with_value(|s| landing(s, result));
+                let ends = stops(target, result.prize.is_some(), count);
+                // Back to the first turn without animation, then spin: two
+                // frames, so the reset is laid out before the spin starts.
+                animate.set(false);
+                for reel in positions {
+                    reel.update(|p| *p %= count);
+                }
+                request_animation_frame(move || {
                     request_animation_frame(move || {
-                        request_animation_frame(move || {
-                            animate.set(true);
-                            for (reel, end) in positions.iter().zip(ends) {
-                                reel.set(ROUNDS * count + end);
-                            }
-                        });
+                        animate.set(true);
+                        for (reel, end) in positions.iter().zip(ends) {
+                            reel.set(ROUNDS * count + end);
+                        }
                     });
-                    set_timeout(
-                        move || {
-                            running.set(false);
-                            outcome.set(Some(Outcome::Drawn(result)));
-                            refresh.update(|n| *n += 1);
-                        },
-                        Duration::from_millis(STOPS_MS[2] + 250),
-                    );
-                }
-                Err(error) => {
-                    running.set(false);
-                    outcome.set(Some(Outcome::Refused(error)));
-                }
-            }
-        });
+                });
+                set_timeout(done, Duration::from_millis(STOPS_MS[2] + 250));
+            },
+        );
     };
 
     let strip_len = (ROUNDS + 1) * count;

@@ -7,9 +7,8 @@ use std::time::Duration;
 use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::api;
 use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_key, segments,
+    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_draw, segments,
     use_player_state,
 };
 
@@ -72,31 +71,18 @@ pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl
     let (chances, refresh) = (state.chances, state.refresh);
 
     let press = move |_| {
-        if spinning.get_untracked() {
-            return;
-        }
-        spinning.set(true);
-        let (id, tok) = (activity_id.clone(), token.clone());
-        leptos::task::spawn_local(async move {
-            match api::draw(&id, &tok, press_key()).await {
-                Ok(result) => {
-                    let target = segments.with_value(|s| landing(s, &result));
-                    rotation.update(|r| *r = rotation_to(*r, target, count));
-                    set_timeout(
-                        move || {
-                            spinning.set(false);
-                            outcome.set(Some(Outcome::Drawn(result)));
-                            refresh.update(|n| *n += 1);
-                        },
-                        Duration::from_millis(SPIN_MS + 200),
-                    );
-                }
-                Err(error) => {
-                    spinning.set(false);
-                    outcome.set(Some(Outcome::Refused(error)));
-                }
-            }
-        });
+        press_draw(
+            &activity_id,
+            &token,
+            spinning,
+            outcome,
+            refresh,
+            move |result, done| {
+                let target = segments.with_value(|s| landing(s, result));
+                rotation.update(|r| *r = rotation_to(*r, target, count));
+                set_timeout(done, Duration::from_millis(SPIN_MS + 200));
+            },
+        );
     };
 
     let faces = segments.with_value(|list| {

@@ -616,20 +616,18 @@ fn decide<'p>(
     seq: i64,
     forced: Option<Forced>,
 ) -> (i64, Option<&'p Prize>, String) {
-    if let Some(forced) = forced {
-        // The partner chose: no roll (recorded as -1), the odds as they stood.
-        let candidate = match forced {
-            Forced::Prize(id) => prizes.iter().find(|p| p.id == id),
-            Forced::Nothing => None,
-        };
-        let odds = serde_json::to_string(
-            &prizes
-                .iter()
-                .map(|p| (p.id, p.weight, p.stock_left))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or_default();
-        return (-1, candidate, odds);
+    let odds = serde_json::to_string(
+        &prizes
+            .iter()
+            .map(|p| (p.id, p.weight, p.stock_left))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    // The partner chose: no roll (recorded as -1), the odds as they stood.
+    match forced {
+        Some(Forced::Prize(id)) => return (-1, prizes.iter().find(|p| p.id == id), odds),
+        Some(Forced::Nothing) => return (-1, None, odds),
+        None => {}
     }
     let roll = match (&activity.fair_seed, activity.rules.provably_fair) {
         (Some(seed), true) => pick::fair_roll(
@@ -643,13 +641,6 @@ fn decide<'p>(
     };
     let weights: Vec<i64> = prizes.iter().map(|p| p.weight).collect();
     let candidate = pick::pick(&weights, roll).map(|i| &prizes[i]);
-    let odds = serde_json::to_string(
-        &prizes
-            .iter()
-            .map(|p| (p.id, p.weight, p.stock_left))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
     (roll, candidate, odds)
 }
 

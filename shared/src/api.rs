@@ -350,6 +350,60 @@ pub struct CheckinResult {
     pub rewards: Vec<WonPrize>,
 }
 
+/// `POST /api/v1/activities/{id}/game/start`: a round of a score game or quiz.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GameRound {
+    /// The round's id, sent back with the score.
+    pub round_id: String,
+    /// How long the round lasts, seconds.
+    pub duration_secs: i64,
+    /// The score that earns a draw.
+    pub pass_score: i64,
+    /// The highest score a round can reach.
+    pub max_score: i64,
+    /// A seed for the board (memory flip's card order, the envelopes' lanes),
+    /// so a round is laid out the same way if the page reloads.
+    pub seed: u32,
+    /// The quiz questions, without their answers.
+    #[serde(default)]
+    pub questions: Vec<QuizQuestionView>,
+}
+
+/// A quiz question as the player sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuizQuestionView {
+    /// The question.
+    pub text: String,
+    /// The options.
+    pub options: Vec<String>,
+}
+
+/// `POST /api/v1/activities/{id}/game/finish`: the end of a round.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GameFinish {
+    /// The round, from [`GameRound`].
+    pub round_id: String,
+    /// The score the game counted (ignored for a quiz: the server scores
+    /// `answers`).
+    #[serde(default)]
+    pub score: i64,
+    /// A quiz's answers, one option position per question.
+    #[serde(default)]
+    pub answers: Vec<usize>,
+}
+
+/// What a finished round came to. Finishing the same round again answers
+/// the same result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GameResult {
+    /// The score that counted.
+    pub score: i64,
+    /// Whether it reached the pass score (and so drew from the prizes).
+    pub passed: bool,
+    /// The draw the round spent its chance on.
+    pub draw: DrawResult,
+}
+
 /// `GET /api/v1/activities` lists the activities a demo install shows on its
 /// start page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -86,6 +86,9 @@ error_codes! {
     NotAllowed = 2009, "暂不满足参与条件", "you do not meet the conditions of this activity";
     /// A partner callback did not answer in time or failed; nothing was charged.
     PartnerUnavailable = 2010, "服务繁忙，请稍后再试", "the partner service is busy, please retry";
+    /// A game round's score is not plausible (too fast, too high, too late),
+    /// or the round was already finished: it does not count.
+    GameRejected = 2011, "本局成绩无效，未能计入", "this round's score was not accepted";
     /// The signature does not match (seed code).
     SignInvalid = 7100, "sign 校验错误", "sign error";
     /// The timestamp is more than 300 s away from the server clock.

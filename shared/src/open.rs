@@ -41,6 +41,44 @@ pub struct Rules {
     /// answer "let the runtime draw"); stock and limits still hold.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partner_decides: bool,
+    /// Game settings (for `quiz`, `red_envelope` and `memory_flip` activities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game: Option<GameRules>,
+}
+
+/// A score game or quiz: a round is a game session the server starts and
+/// finishes once; a plausible score at or above `pass_score` earns a draw from
+/// the prize list, a lower one spends the chance on "thanks".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GameRules {
+    /// How long a round lasts, seconds (the red envelopes fall this long;
+    /// memory flip and quiz must be finished within it).
+    pub duration_secs: i64,
+    /// A round cannot be finished sooner than this, seconds.
+    #[serde(default)]
+    pub min_secs: i64,
+    /// The score that earns a draw.
+    pub pass_score: i64,
+    /// The highest score a round can reach.
+    pub max_score: i64,
+    /// The most points a person can score per second of play.
+    pub max_rate: i64,
+    /// The questions of a quiz (the score is the number answered right).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<QuizQuestion>,
+}
+
+/// One quiz question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizQuestion {
+    /// The question.
+    pub text: String,
+    /// Two to six options.
+    pub options: Vec<String>,
+    /// The right option's position.
+    pub answer: usize,
 }
 
 /// An automatic anti-farming rule: more than `ip_draws_max` draws from one
@@ -109,6 +147,7 @@ impl Default for Rules {
             risk: None,
             audit_fallback: None,
             partner_decides: false,
+            game: None,
         }
     }
 }

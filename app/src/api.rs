@@ -2,8 +2,13 @@
 //! a non-zero code becomes an [`ApiError`] whose message the player can read.
 
 use gloo_net::http::Request;
-use huodong_shared::api::{ActivitySummary, ActivityView, DrawRequest, DrawResult, MyState};
+use huodong_shared::api::{
+    ActivitySummary, ActivityView, CheckinResult, DrawRequest, DrawResult, GameFinish, GameResult,
+    GameRound, MakeupRequest, MyState,
+};
 use huodong_shared::{Envelope, ErrorCode};
+use leptos::prelude::*;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A failed call: the server's code and message, or a network failure.
@@ -21,22 +26,14 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let network = |_| ApiError {
-        code: ErrorCode::Internal.as_i32(),
-        msg: "网络不太好，请稍后重试".to_owned(),
-    };
-    let response = Request::get(url).send().await.map_err(network)?;
-    let envelope: Envelope<T> = response.json().await.map_err(network)?;
-    envelope
-        .into_result()
-        .map_err(|(code, msg)| ApiError { code, msg })
-}
-
 fn network_error() -> ApiError {
     ApiError {
         code: ErrorCode::Internal.as_i32(),
-        msg: "网络不太好，请稍后重试".to_owned(),
+        msg: crate::i18n::t(
+            "网络不太好，请稍后重试",
+            "Network trouble, please try again",
+        )
+        .to_owned(),
     }
 }
 
@@ -50,16 +47,59 @@ async fn read<T: DeserializeOwned>(
         .map_err(|(code, msg)| ApiError { code, msg })
 }
 
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    read(Request::get(url).send().await).await
+}
+
+/// `POST /api/v1/activities/{id}/{action}` as the signed-in player.
+async fn post<B: Serialize, T: DeserializeOwned>(
+    id: &str,
+    token: &str,
+    action: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let request = Request::post(&format!("/api/v1/activities/{id}/{action}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(|_| network_error())?;
+    read(request.send().await).await
+}
+
 /// One draw; the same `key` again answers the same draw.
 pub async fn draw(id: &str, token: &str, key: String) -> Result<DrawResult, ApiError> {
     let body = DrawRequest {
         idempotency_key: key,
     };
-    let request = Request::post(&format!("/api/v1/activities/{id}/draw"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(&body)
-        .map_err(|_| network_error())?;
-    read(request.send().await).await
+    post(id, token, "draw", &body).await
+}
+
+/// Today's check-in.
+pub async fn checkin(id: &str, token: &str) -> Result<CheckinResult, ApiError> {
+    post(id, token, "checkin", &()).await
+}
+
+/// A make-up check-in of a missed day (`yyyymmdd`), at the make-up cost.
+pub async fn makeup(id: &str, token: &str, day: i64) -> Result<CheckinResult, ApiError> {
+    post(id, token, "checkin/makeup", &MakeupRequest { day }).await
+}
+
+/// Starts a round of a score game or quiz.
+pub async fn game_start(id: &str, token: &str) -> Result<GameRound, ApiError> {
+    post(id, token, "game/start", &()).await
+}
+
+/// Finishes a round with its score (a quiz: its answers).
+pub async fn game_finish(
+    id: &str,
+    token: &str,
+    finish: &GameFinish,
+) -> Result<GameResult, ApiError> {
+    post(id, token, "game/finish", finish).await
+}
+
+/// Tells the server the player shared the activity (the host app shares).
+pub async fn share(id: &str, token: &str) -> Result<serde::de::IgnoredAny, ApiError> {
+    post(id, token, "share", &()).await
 }
 
 /// The player's chances, prizes and calendar.
@@ -78,14 +118,36 @@ pub async fn activities() -> Result<Vec<ActivitySummary>, ApiError> {
     get("/api/v1/activities").await
 }
 
-/// The activity named by the route's `:id`, fetched once per id.
-pub fn use_route_activity() -> leptos::prelude::LocalResource<Result<ActivityView, ApiError>> {
-    use leptos::prelude::*;
-    let params = leptos_router::hooks::use_params_map();
-    LocalResource::new(move || activity(params.read().get("id").unwrap_or_default()))
+/// One activity with its prizes.
+pub async fn activity(id: &str) -> Result<ActivityView, ApiError> {
+    get(&format!("/api/v1/activities/{id}")).await
 }
 
-/// One activity with its prizes.
-pub async fn activity(id: String) -> Result<ActivityView, ApiError> {
-    get(&format!("/api/v1/activities/{id}")).await
+/// A value fetched in the background: `None` until it arrives. Lighter than
+/// a resource under `<Suspense>` (one small type per value, no suspense
+/// machinery in the bundle).
+pub fn load<T, F>(fetch: F) -> RwSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    F: Future<Output = T> + 'static,
+{
+    let slot = RwSignal::new(None);
+    leptos::task::spawn_local(async move { slot.set(Some(fetch.await)) });
+    slot
+}
+
+/// Like [`load`], fetched again each time `again` changes (the last answer
+/// stays shown meanwhile).
+pub fn reload<T, F>(again: RwSignal<u32>, fetch: impl Fn() -> F + 'static) -> RwSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    F: Future<Output = T> + 'static,
+{
+    let slot = RwSignal::new(None);
+    Effect::new(move |_| {
+        again.track();
+        let next = fetch();
+        leptos::task::spawn_local(async move { slot.set(Some(next.await)) });
+    });
+    slot
 }

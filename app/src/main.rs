@@ -3,10 +3,15 @@
 mod api;
 mod app;
 mod components;
+mod embed;
 mod format;
+mod i18n;
 mod pages;
 mod session;
+mod theme;
 
 fn main() {
+    i18n::init();
+    embed::init();
     leptos::mount::mount_to_body(app::App);
 }

@@ -3,13 +3,11 @@
 
 use std::time::Duration;
 
-use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, Segment, press_draw, segments,
-    use_player_state,
-};
+use crate::components::play::{Game, Segment, reduced_motion, segments};
+use crate::i18n::t;
+use crate::pages::activity::Play;
 
 /// Grid positions (row-major 0..9, 4 is the button) in running order.
 const RING: [usize; 8] = [0, 1, 2, 5, 8, 7, 6, 3];
@@ -30,16 +28,6 @@ fn target(cells: &[Segment], prize_id: Option<i64>) -> usize {
         .position(|c| prize_id.is_some() && c.prize_id == prize_id)
         .or_else(|| cells.iter().position(|c| c.thanks))
         .unwrap_or(0)
-}
-
-fn reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches())
 }
 
 /// Moves the light one step, `left` steps to go, slowing near the end.
@@ -63,46 +51,34 @@ fn run(light: RwSignal<usize>, left: usize, done: impl FnOnce() + 'static) {
 
 /// The nine-grid game.
 #[component]
-pub fn NineGrid(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl IntoView {
-    let cells = StoredValue::new(cells(&segments(&prizes)));
+pub fn NineGrid(play: Play) -> impl IntoView {
+    let cells = StoredValue::new(cells(&segments(&play.activity.prizes)));
     let light = RwSignal::new(0usize);
-    let running = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    let state = use_player_state(activity_id.clone(), token.clone());
-    let (chances, refresh) = (state.chances, state.refresh);
-
+    let game = Game::new(play);
     let press = move |_| {
-        press_draw(
-            &activity_id,
-            &token,
-            running,
-            outcome,
-            refresh,
-            move |result, done| {
-                let won = result.prize.as_ref().map(|p| p.prize_id);
-                let goal = cells.with_value(|c| target(c, won));
-                if reduced_motion() {
-                    light.set(goal);
-                    done();
-                } else {
-                    let here = light.get_untracked();
-                    let steps = ROUNDS * RING.len() + (goal + RING.len() - here) % RING.len();
-                    run(light, steps, done);
-                }
-            },
-        );
+        game.draw(move |result, done| {
+            let won = result.prize.as_ref().map(|p| p.prize_id);
+            let goal = cells.with_value(|c| target(c, won));
+            if reduced_motion() {
+                light.set(goal);
+                done();
+            } else {
+                let here = light.get_untracked();
+                let steps = ROUNDS * RING.len() + (goal + RING.len() - here) % RING.len();
+                run(light, steps, done);
+            }
+        });
     };
 
     let grid = cells.with_value(|list| {
         (0..9)
             .map(|pos| {
                 if pos == 4 {
-                    let press = press.clone();
                     return view! {
                         <button class="grid-button" data-testid="draw-button"
-                            disabled=move || running.get() || chances.get() == Some(0)
+                            disabled=move || game.blocked()
                             on:click=press>
-                            {move || if running.get() { "抽奖中" } else { "抽奖" }}
+                            {move || if game.busy.get() { t("抽奖中", "Drawing") } else { t("抽奖", "Draw") }}
                         </button>
                     }
                     .into_any();
@@ -122,12 +98,11 @@ pub fn NineGrid(activity_id: String, prizes: Vec<PrizeView>, token: String) -> i
             .collect_view()
     });
 
-    view! {
-        <section class="game grid-game" aria-label="九宫格">
-            <div class="grid-board" data-testid="grid">{grid}</div>
-            <ChancesLine chances />
-            {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=move || outcome.set(None) /> })}
-            <PlayerPrizes state />
-        </section>
-    }
+    let board = view! { <div class="grid-board" data-testid="grid">{grid}</div> };
+    game.frame(
+        "grid-game",
+        t("九宫格", "Nine-grid"),
+        board.into_any(),
+        None,
+    )
 }

@@ -1,81 +1,184 @@
-//! What every draw game shares: the segments a prize list shows, the press
-//! key, the result dialog.
+//! What every game shares: the player's state (chances, prizes), the press of
+//! a draw, the result dialog, the share button — one [`Game`] per page, and
+//! [`Game::frame`] around each game's own board.
 
-use huodong_shared::api::{DrawResult, MyState, PrizeKind, PrizeView};
+use huodong_shared::api::{
+    CheckinResult, DrawResult, GameResult, MyState, PrizeKind, PrizeView, WonPrize,
+};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::my_prizes::MyPrizes;
+use crate::embed;
+use crate::i18n::t;
+use crate::pages::activity::Play;
 
-/// The player's state in a game: chances and prizes, read again after each draw.
+/// What the dialog shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The server drew.
+    Drawn(DrawResult),
+    /// A game round was scored and spent its chance on a draw.
+    Scored(GameResult),
+    /// A check-in (today's or a make-up).
+    Checked(CheckinResult),
+    /// The server refused (no chances, not enough points…).
+    Refused(ApiError),
+}
+
+/// One game on the page: the activity, the player's state, the dialog.
 #[derive(Clone, Copy)]
-pub struct PlayerState {
-    /// `GET /me`.
-    pub me: LocalResource<Result<MyState, ApiError>>,
-    /// Chances left now (today's and extra), once known.
-    pub chances: RwSignal<Option<i64>>,
+pub struct Game {
+    /// The activity and the session.
+    pub play: StoredValue<Play>,
+    /// `GET /me`, read again after each play.
+    pub me: RwSignal<Option<Result<MyState, ApiError>>>,
     /// Bump to read `me` again.
     pub refresh: RwSignal<u32>,
+    /// The dialog, when open.
+    pub outcome: RwSignal<Option<Outcome>>,
+    /// A play is under way (presses are ignored).
+    pub busy: RwSignal<bool>,
 }
 
-/// Loads the player's state and keeps `chances` in step with it.
-pub fn use_player_state(activity_id: String, token: String) -> PlayerState {
-    let refresh = RwSignal::new(0u32);
-    let chances = RwSignal::new(None::<i64>);
-    let me = LocalResource::new(move || {
-        refresh.track();
-        let (id, tok) = (activity_id.clone(), token.clone());
-        async move {
-            let answer = api::me(&id, &tok).await;
-            if matches!(&answer, Err(e) if e.code == huodong_shared::ErrorCode::Unauthorized.as_i32())
-            {
-                // The session ran out (4 h): sign in again.
-                crate::session::expired(&id);
+impl Game {
+    /// Loads the player's state.
+    pub fn new(play: Play) -> Game {
+        let refresh = RwSignal::new(0u32);
+        let (id, token) = (play.activity.id.clone(), play.token.clone());
+        let me = api::reload(refresh, move || {
+            let (id, token) = (id.clone(), token.clone());
+            async move {
+                let answer = api::me(&id, &token).await;
+                if matches!(&answer, Err(e) if e.code == huodong_shared::ErrorCode::Unauthorized.as_i32())
+                {
+                    // The session ran out (4 h): sign in again.
+                    crate::session::expired(&id);
+                }
+                answer
             }
-            answer
+        });
+        Game {
+            play: StoredValue::new(play),
+            me,
+            refresh,
+            outcome: RwSignal::new(None),
+            busy: RwSignal::new(false),
         }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(state)) = me.get() {
-            let c = state.chances;
-            let today = if c.total_left == Some(0) {
-                0
-            } else {
-                c.today_left.max(0)
-            };
-            chances.set(Some(today + c.extra_left));
+    }
+
+    /// The activity id and the token.
+    pub fn ids(&self) -> (String, String) {
+        self.play
+            .with_value(|p| (p.activity.id.clone(), p.token.clone()))
+    }
+
+    /// Chances left now (today's and extra), once known; reactive.
+    pub fn chances(&self) -> Option<i64> {
+        self.me.with(|me| match me {
+            Some(Ok(state)) => {
+                let c = &state.chances;
+                let today = if c.total_left == Some(0) {
+                    0
+                } else {
+                    c.today_left.max(0)
+                };
+                Some(today + c.extra_left)
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether a press cannot play now (busy, or no chances left); reactive.
+    pub fn blocked(&self) -> bool {
+        self.busy.get() || self.chances() == Some(0)
+    }
+
+    /// Shows an outcome, tells the host page, and reads the state again.
+    pub fn show(&self, outcome: Outcome) {
+        embed::result(&outcome);
+        self.busy.set(false);
+        self.outcome.set(Some(outcome));
+        self.refresh.update(|n| *n += 1);
+    }
+
+    /// One press of a draw game. Presses while busy are ignored; the server
+    /// draws; `animate` plays the landing and calls `done` when it is over,
+    /// which shows the result. A refusal (no chances, not enough points…)
+    /// shows at once.
+    pub fn draw(self, animate: impl FnOnce(&DrawResult, Box<dyn FnOnce()>) + 'static) {
+        if self.busy.get_untracked() {
+            return;
         }
-    });
-    PlayerState {
-        me,
-        chances,
-        refresh,
+        self.busy.set(true);
+        let (id, token) = self.ids();
+        leptos::task::spawn_local(async move {
+            match api::draw(&id, &token, press_key()).await {
+                Ok(result) => {
+                    let shown = result.clone();
+                    animate(&result, Box::new(move || self.show(Outcome::Drawn(shown))));
+                }
+                Err(error) => self.show(Outcome::Refused(error)),
+            }
+        });
+    }
+
+    /// The frame around a board: chances, share, the dialog, my prizes.
+    /// `reset` runs when the dialog closes (a new egg, a new card…).
+    pub fn frame(
+        self,
+        class: &'static str,
+        label: &'static str,
+        board: AnyView,
+        reset: Option<Callback<()>>,
+    ) -> AnyView {
+        let outcome = self.outcome;
+        let close = move || {
+            outcome.set(None);
+            if let Some(reset) = reset {
+                reset.run(());
+            }
+        };
+        view! {
+            <section class=format!("game {class}") aria-label=label>
+                {board}
+                <p class="chances" data-testid="chances" aria-live="polite">
+                    {move || match self.chances() {
+                        Some(0) => t("今天的机会用完了，明天再来", "No chances left today, come back tomorrow").to_owned(),
+                        Some(n) if crate::i18n::english() => format!("{n} chances left"),
+                        Some(n) => format!("剩余 {n} 次机会"),
+                        None => "\u{a0}".to_owned(),
+                    }}
+                </p>
+                <ShareButton game=self />
+                {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=close /> })}
+                {move || self.me.get().and_then(Result::ok).map(|s| view! { <MyPrizes prizes=s.prizes /> })}
+            </section>
+        }
+        .into_any()
     }
 }
 
-/// "剩余 N 次机会", live.
+/// "分享给好友": tells the server (the share event) and the host app, which
+/// does the actual sharing.
 #[component]
-pub fn ChancesLine(chances: RwSignal<Option<i64>>) -> impl IntoView {
+fn ShareButton(game: Game) -> impl IntoView {
+    let shared = RwSignal::new(false);
+    let share = move |_| {
+        let (id, token) = game.ids();
+        embed::share(&id);
+        leptos::task::spawn_local(async move {
+            if api::share(&id, &token).await.is_ok() {
+                shared.set(true);
+            }
+        });
+    };
     view! {
-        <p class="chances" data-testid="chances" aria-live="polite">
-            {move || match chances.get() {
-                Some(0) => "今天的机会用完了，明天再来".to_owned(),
-                Some(n) => format!("剩余 {n} 次机会"),
-                None => "\u{a0}".to_owned(),
-            }}
+        <p class="share-line">
+            <button class="button secondary share" type="button" data-testid="share" on:click=share>
+                {move || if shared.get() { t("已分享，谢谢支持", "Shared, thank you") } else { t("分享给好友", "Share with friends") }}
+            </button>
         </p>
-    }
-}
-
-/// My prizes, read again after each draw.
-#[component]
-pub fn PlayerPrizes(state: PlayerState) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                state.me.await.ok().map(|s| view! { <MyPrizes prizes=s.prizes /> })
-            })}
-        </Suspense>
     }
 }
 
@@ -90,10 +193,12 @@ pub struct Segment {
     pub thanks: bool,
 }
 
-/// The segments of a prize list ("thanks" added when it has none).
+/// The segments of a prize list ("thanks" added when it has none; prizes
+/// that are never drawn — check-in rewards — left out).
 pub fn segments(prizes: &[PrizeView]) -> Vec<Segment> {
     let mut list: Vec<Segment> = prizes
         .iter()
+        .filter(|p| p.probability_ppm > 0 || p.kind == PrizeKind::Thanks)
         .map(|p| Segment {
             prize_id: (p.kind != PrizeKind::Thanks).then_some(p.id),
             lines: p.name.split(" · ").map(str::to_owned).collect(),
@@ -103,7 +208,7 @@ pub fn segments(prizes: &[PrizeView]) -> Vec<Segment> {
     if !list.iter().any(|s| s.thanks) {
         list.push(Segment {
             prize_id: None,
-            lines: vec!["谢谢参与".to_owned()],
+            lines: vec![t("谢谢参与", "Thanks").to_owned()],
             thanks: true,
         });
     }
@@ -126,98 +231,145 @@ pub fn press_key() -> String {
     format!("w{}-{random:x}", js_sys::Date::now() as u64)
 }
 
-/// One press of a draw game. Presses while `busy` are ignored; the server
-/// draws; `animate` plays the landing and calls `done` when it is over, which
-/// shows the result and reads the player's state again. A refusal (no
-/// chances, not enough points…) shows at once.
-pub fn press_draw(
-    activity_id: &str,
-    token: &str,
-    busy: RwSignal<bool>,
-    outcome: RwSignal<Option<Outcome>>,
-    refresh: RwSignal<u32>,
-    animate: impl FnOnce(&DrawResult, Box<dyn FnOnce()>) + 'static,
-) {
-    if busy.get_untracked() {
-        return;
+/// Whether the player asked for less motion.
+pub fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// The note under a prize: audit, delivery under way, failed.
+pub fn delivery_note(prize: &WonPrize) -> Option<String> {
+    match prize.delivery.as_deref() {
+        Some("audit") => Some(
+            t(
+                "中奖审核中，审核通过后发放",
+                "Under review; sent once approved",
+            )
+            .to_owned(),
+        ),
+        Some("pending") => Some(prize.note.clone().unwrap_or_else(|| {
+            t(
+                "奖品发放中，请稍后在「我的奖品」查看",
+                "Being sent, see My prizes shortly",
+            )
+            .to_owned()
+        })),
+        Some("failed") => Some(prize.note.clone().unwrap_or_else(|| {
+            t(
+                "奖品发放失败，请联系客服",
+                "Delivery failed, please contact support",
+            )
+            .to_owned()
+        })),
+        _ => prize.note.clone(),
     }
-    busy.set(true);
-    let (id, tok) = (activity_id.to_owned(), token.to_owned());
-    leptos::task::spawn_local(async move {
-        match api::draw(&id, &tok, press_key()).await {
-            Ok(result) => {
-                let shown = result.clone();
-                animate(
-                    &result,
-                    Box::new(move || {
-                        busy.set(false);
-                        outcome.set(Some(Outcome::Drawn(shown)));
-                        refresh.update(|n| *n += 1);
-                    }),
-                );
-            }
-            Err(error) => {
-                busy.set(false);
-                outcome.set(Some(Outcome::Refused(error)));
+}
+
+/// The dialog's parts: title, main line, prizes (name, code, note), won.
+struct Shown {
+    title: String,
+    body: String,
+    prizes: Vec<WonPrize>,
+    won: bool,
+}
+
+fn shown(outcome: Outcome) -> Shown {
+    let thanks = || t("差一点点，下次好运！", "So close, better luck next time!").to_owned();
+    match outcome {
+        Outcome::Drawn(result) => drawn(result, String::new(), thanks()),
+        Outcome::Scored(result) => {
+            let score = if crate::i18n::english() {
+                format!("Score {}. ", result.score)
+            } else {
+                format!("本局得分 {}。", result.score)
+            };
+            let miss = if result.passed {
+                thanks()
+            } else {
+                t(
+                    "没有达到抽奖分数，再接再厉！",
+                    "Not enough for a draw this time, try again!",
+                )
+                .to_owned()
+            };
+            drawn(result.draw, score, miss)
+        }
+        Outcome::Checked(result) => {
+            let won = !result.rewards.is_empty();
+            Shown {
+                title: t("签到成功", "Checked in").to_owned(),
+                body: if crate::i18n::english() {
+                    format!("{}-day streak", result.streak)
+                } else {
+                    format!("已连续签到 {} 天", result.streak)
+                },
+                prizes: result.rewards,
+                won,
             }
         }
-    });
+        Outcome::Refused(error) => Shown {
+            title: t("提示", "Notice").to_owned(),
+            body: error.msg,
+            prizes: Vec::new(),
+            won: false,
+        },
+    }
 }
 
-/// What the dialog shows.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    /// The server drew.
-    Drawn(DrawResult),
-    /// The server refused (no chances, not enough points…).
-    Refused(ApiError),
+fn drawn(result: DrawResult, lead: String, miss: String) -> Shown {
+    match result.prize {
+        Some(prize) => Shown {
+            title: t("恭喜中奖！", "You won!").to_owned(),
+            body: lead,
+            prizes: vec![prize],
+            won: true,
+        },
+        None => Shown {
+            title: t("谢谢参与", "No prize this time").to_owned(),
+            body: lead + &miss,
+            prizes: Vec::new(),
+            won: false,
+        },
+    }
 }
 
-/// The result of a press: the prize (with its code), "thanks", or why not.
+/// The result of a play: the prize (with its code), "thanks", or why not.
 #[component]
 pub fn ResultDialog(
     outcome: Outcome,
     on_close: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
-    let (title, body, code, note, won) =
-        match outcome {
-            Outcome::Drawn(result) => match result.prize {
-                Some(prize) => {
-                    let note =
-                        match prize.delivery.as_deref() {
-                            Some("audit") => Some("中奖审核中，审核通过后发放".to_owned()),
-                            Some("pending") => Some(prize.note.clone().unwrap_or_else(|| {
-                                "奖品发放中，请稍后在「我的奖品」查看".to_owned()
-                            })),
-                            Some("failed") => Some(
-                                prize
-                                    .note
-                                    .clone()
-                                    .unwrap_or_else(|| "奖品发放失败，请联系客服".to_owned()),
-                            ),
-                            _ => prize.note.clone(),
-                        };
-                    ("恭喜中奖！".to_owned(), prize.name, prize.code, note, true)
-                }
-                None => (
-                    "谢谢参与".to_owned(),
-                    "差一点点，下次好运！".to_owned(),
-                    None,
-                    None,
-                    false,
-                ),
-            },
-            Outcome::Refused(error) => ("提示".to_owned(), error.msg, None, None, false),
-        };
+    let Shown {
+        title,
+        body,
+        prizes,
+        won,
+    } = shown(outcome);
+    let body = if prizes.is_empty() {
+        Some(view! { <p class="dialog-prize" data-testid="result-prize">{body}</p> }.into_any())
+    } else {
+        (!body.is_empty()).then(|| view! { <p class="dialog-line">{body}</p> }.into_any())
+    };
     view! {
         <div class="dialog-backdrop">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="result-title"
                 data-testid="result" data-won=won.to_string()>
                 <h2 id="result-title">{title}</h2>
-                <p class="dialog-prize" data-testid="result-prize">{body}</p>
-                {code.map(|c| view! { <p class="dialog-code">"兑换码 "<code data-testid="result-code">{c}</code></p> })}
-                {note.map(|n| view! { <p class="dialog-note">{n}</p> })}
-                <button class="button" autofocus on:click=move |_| on_close()>"好的"</button>
+                {body}
+                {prizes.into_iter().map(|prize| {
+                    let note = delivery_note(&prize);
+                    view! {
+                        <p class="dialog-prize" data-testid="result-prize">{prize.name}</p>
+                        {prize.code.map(|c| view! { <p class="dialog-code">{t("兑换码 ", "Code ")}<code data-testid="result-code">{c}</code></p> })}
+                        {note.map(|n| view! { <p class="dialog-note">{n}</p> })}
+                    }
+                }).collect_view()}
+                <button class="button" autofocus on:click=move |_| on_close()>{t("好的", "OK")}</button>
             </div>
         </div>
     }

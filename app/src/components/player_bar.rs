@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::t;
 use crate::session::{self, SignIn};
 
 /// The player strip at the top of an activity.
@@ -15,7 +16,7 @@ pub fn PlayerBar(activity_id: String, login: bool, who: SignIn) -> impl IntoView
             view! {
                 <p class="player-bar" data-testid="player">
                     <span class="avatar" aria-hidden="true">{initial}</span>
-                    <span>{format!("你好，{name}")}</span>
+                    <span>{if crate::i18n::english() { format!("Hi, {name}") } else { format!("你好，{name}") }}</span>
                 </p>
             }
             .into_any()
@@ -24,14 +25,14 @@ pub fn PlayerBar(activity_id: String, login: bool, who: SignIn) -> impl IntoView
             session::go_to_partner_login(&activity_id);
             view! {
                 <p class="player-bar muted" role="status" data-testid="signing-in">
-                    "正在前往登录…"
+                    {t("正在前往登录…", "Signing in…")}
                 </p>
             }
             .into_any()
         }
         SignIn::Anonymous => view! {
             <p class="player-bar muted" data-testid="anonymous">
-                "请从合作方 App 或页面进入活动参与"
+                {t("请从合作方 App 或页面进入活动参与", "Open this activity from the partner's app or page to play")}
             </p>
         }
         .into_any(),

@@ -5,26 +5,32 @@ use huodong_shared::open::ReleaseEvery;
 use leptos::prelude::*;
 
 use crate::format::percent;
+use crate::i18n::{english, t};
 
 /// A table of prizes: name, quantity, probability.
 #[component]
 pub fn PrizeList(prizes: Vec<PrizeView>) -> impl IntoView {
     view! {
         <section class="panel prizes" aria-labelledby="prizes-heading">
-            <h2 id="prizes-heading">"奖品设置"</h2>
+            <h2 id="prizes-heading">{t("奖品设置", "Prizes")}</h2>
             <ul data-testid="prize-list">
                 {prizes.into_iter().map(|p| {
                     let mut quantity = match (p.kind, p.stock_total) {
                         (PrizeKind::Thanks, _) => "—".to_owned(),
+                        (_, Some(n)) if english() => format!("{n}"),
                         (_, Some(n)) => format!("{n} 份"),
-                        (_, None) => "不限".to_owned(),
+                        (_, None) => t("不限", "unlimited").to_owned(),
                     };
                     if let Some(plan) = p.release {
                         let every = match plan.every {
-                            ReleaseEvery::Day => "每天",
-                            ReleaseEvery::Hour => "每小时",
+                            ReleaseEvery::Day => t("每天", "a day"),
+                            ReleaseEvery::Hour => t("每小时", "an hour"),
                         };
-                        quantity.push_str(&format!("（{every}发放 {} 份）", plan.amount));
+                        if english() {
+                            quantity.push_str(&format!(" ({} released {every})", plan.amount));
+                        } else {
+                            quantity.push_str(&format!("（{every}发放 {} 份）", plan.amount));
+                        }
                     }
                     view! {
                         <li class="prize" data-kind=p.kind.as_str()>

@@ -9,9 +9,9 @@ use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::api;
-use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, press_key, use_player_state,
-};
+use crate::components::play::{Game, Outcome, press_key};
+use crate::i18n::t;
+use crate::pages::activity::Play;
 
 /// Canvas size in CSS pixels.
 const W: u32 = 300;
@@ -91,16 +91,14 @@ fn cleared(canvas: &web_sys::HtmlCanvasElement) -> f64 {
 
 /// The scratch card game.
 #[component]
-pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
+pub fn ScratchCard(play: Play) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let drawn = RwSignal::new(None::<Outcome>);
     let asked = RwSignal::new(false);
     let revealed = RwSignal::new(false);
-    let dialog = RwSignal::new(None::<Outcome>);
     let scratching = RwSignal::new(false);
     let last = StoredValue::new((0.0_f64, 0.0_f64));
-    let state = use_player_state(activity_id.clone(), token.clone());
-    let (chances, refresh) = (state.chances, state.refresh);
+    let game = Game::new(play);
 
     Effect::new(move |_| {
         if let Some(el) = canvas.get() {
@@ -114,14 +112,14 @@ pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
             return;
         }
         asked.set(true);
-        let (id, tok) = (activity_id.clone(), token.clone());
+        let (id, tok) = game.ids();
         leptos::task::spawn_local(async move {
             match api::draw(&id, &tok, press_key()).await {
                 Ok(result) => drawn.set(Some(Outcome::Drawn(result))),
                 Err(error) => {
                     // Nothing under the coating: say why and start over.
                     asked.set(false);
-                    dialog.set(Some(Outcome::Refused(error)));
+                    game.show(Outcome::Refused(error));
                     if let Some(el) = canvas.get_untracked() {
                         coat(&el);
                     }
@@ -140,8 +138,7 @@ pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
             {
                 ctx.clear_rect(0.0, 0.0, f64::from(W), f64::from(H));
             }
-            dialog.set(Some(result));
-            refresh.update(|n| *n += 1);
+            game.show(result);
         }
     };
     // Reveal once the answer is in and, when the finger lifts, enough is
@@ -164,13 +161,14 @@ pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
 
     let under = move || match drawn.get() {
         Some(Outcome::Drawn(result)) => match result.prize {
-            Some(prize) => ("恭喜中奖".to_owned(), prize.name),
-            None => ("谢谢参与".to_owned(), "下次好运".to_owned()),
+            Some(prize) => (t("恭喜中奖", "You won").to_owned(), prize.name),
+            None => (
+                t("谢谢参与", "No prize").to_owned(),
+                t("下次好运", "Better luck next time").to_owned(),
+            ),
         },
         _ => ("\u{a0}".to_owned(), "\u{a0}".to_owned()),
     };
-    let ask_down = ask.clone();
-    let ask_button = ask.clone();
     let new_card = move |_| {
         drawn.set(None);
         revealed.set(false);
@@ -180,8 +178,7 @@ pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
         }
     };
 
-    view! {
-        <section class="game scratch-game" aria-label="刮刮乐">
+    let board = view! {
             <div class="scratch-card" data-testid="scratch-card">
                 <div class="scratch-under" aria-live="polite">
                     <span class="scratch-title">{move || under().0}</span>
@@ -191,11 +188,11 @@ pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
                     class:gone=move || revealed.get()
                     aria-hidden="true"
                     on:pointerdown=move |ev| {
-                        if chances.get_untracked() == Some(0) && !asked.get_untracked() {
+                        if game.chances() == Some(0) && !asked.get_untracked() {
                             return;
                         }
                         scratching.set(true);
-                        ask_down();
+                        ask();
                         if let Some(el) = canvas.get_untracked() {
                             let p = at(&el, &ev);
                             scratch(&el, p, p);
@@ -219,23 +216,24 @@ pub fn ScratchCard(activity_id: String, token: String) -> impl IntoView {
                 {move || if revealed.get() {
                     view! {
                         <button class="button" type="button" data-testid="new-card"
-                            disabled=move || chances.get() == Some(0) on:click=new_card>"再刮一张"</button>
+                            disabled=move || game.chances() == Some(0) on:click=new_card>{t("再刮一张", "New card")}</button>
                     }.into_any()
                 } else {
-                    let ask = ask_button.clone();
-                    view! {
+                                        view! {
                         <button class="button secondary" type="button" data-testid="draw-button"
-                            disabled=move || chances.get() == Some(0) && !asked.get()
+                            disabled=move || game.chances() == Some(0) && !asked.get()
                             on:click=move |_| {
                                 want_reveal.set(true);
                                 ask();
-                            }>"直接刮开"</button>
+                            }>{t("直接刮开", "Reveal now")}</button>
                     }.into_any()
                 }}
             </div>
-            <ChancesLine chances />
-            {move || dialog.get().map(|o| view! { <ResultDialog outcome=o on_close=move || dialog.set(None) /> })}
-            <PlayerPrizes state />
-        </section>
-    }
+    };
+    game.frame(
+        "scratch-game",
+        t("刮刮乐", "Scratch card"),
+        board.into_any(),
+        None,
+    )
 }

@@ -4,13 +4,11 @@
 
 use std::time::Duration;
 
-use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_draw, segments,
-    use_player_state,
-};
+use crate::components::play::{Game, landing, segments};
+use crate::i18n::t;
+use crate::pages::activity::Play;
 
 /// Height of one symbol, CSS pixels (matches `.reel-symbol`).
 const SYMBOL_PX: usize = 72;
@@ -31,13 +29,14 @@ fn stops(target: usize, won: bool, count: usize) -> [usize; 3] {
 
 /// The slot machine.
 #[component]
-pub fn SlotMachine(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl IntoView {
-    let symbols: Vec<String> = segments(&prizes)
-        .into_iter()
+pub fn SlotMachine(play: Play) -> impl IntoView {
+    let segs = segments(&play.activity.prizes);
+    let symbols: Vec<String> = segs
+        .iter()
         .map(|s| s.lines.first().cloned().unwrap_or_default())
         .collect();
     let count = symbols.len();
-    let segs = StoredValue::new(segments(&prizes));
+    let segs = StoredValue::new(segs);
     // Each reel's position (index into its strip) and whether it animates.
     let positions = [
         RwSignal::new(0usize),
@@ -45,38 +44,27 @@ pub fn SlotMachine(activity_id: String, prizes: Vec<PrizeView>, token: String) -
         RwSignal::new(2usize),
     ];
     let animate = RwSignal::new(false);
-    let running = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    let state = use_player_state(activity_id.clone(), token.clone());
-    let (chances, refresh) = (state.chances, state.refresh);
-
+    let game = Game::new(play);
     let press = move |_| {
-        press_draw(
-            &activity_id,
-            &token,
-            running,
-            outcome,
-            refresh,
-            move |result, done| {
-                let target = segs.with_value(|s| landing(s, result));
-                let ends = stops(target, result.prize.is_some(), count);
-                // Back to the first turn without animation, then spin: two
-                // frames, so the reset is laid out before the spin starts.
-                animate.set(false);
-                for reel in positions {
-                    reel.update(|p| *p %= count);
-                }
+        game.draw(move |result, done| {
+            let target = segs.with_value(|s| landing(s, result));
+            let ends = stops(target, result.prize.is_some(), count);
+            // Back to the first turn without animation, then spin: two
+            // frames, so the reset is laid out before the spin starts.
+            animate.set(false);
+            for reel in positions {
+                reel.update(|p| *p %= count);
+            }
+            request_animation_frame(move || {
                 request_animation_frame(move || {
-                    request_animation_frame(move || {
-                        animate.set(true);
-                        for (reel, end) in positions.iter().zip(ends) {
-                            reel.set(ROUNDS * count + end);
-                        }
-                    });
+                    animate.set(true);
+                    for (reel, end) in positions.iter().zip(ends) {
+                        reel.set(ROUNDS * count + end);
+                    }
                 });
-                set_timeout(done, Duration::from_millis(STOPS_MS[2] + 250));
-            },
-        );
+            });
+            set_timeout(done, Duration::from_millis(STOPS_MS[2] + 250));
+        });
     };
 
     let strip_len = (ROUNDS + 1) * count;
@@ -102,19 +90,20 @@ pub fn SlotMachine(activity_id: String, prizes: Vec<PrizeView>, token: String) -
         })
         .collect_view();
 
-    view! {
-        <section class="game slot-game" aria-label="老虎机">
-            <div class="slot-machine">
-                <div class="reels" aria-hidden="true">{reels}</div>
-                <button class="slot-button" data-testid="draw-button"
-                    disabled=move || running.get() || chances.get() == Some(0)
-                    on:click=press>
-                    {move || if running.get() { "转动中…" } else { "开始" }}
-                </button>
-            </div>
-            <ChancesLine chances />
-            {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=move || outcome.set(None) /> })}
-            <PlayerPrizes state />
-        </section>
-    }
+    let board = view! {
+        <div class="slot-machine">
+            <div class="reels" aria-hidden="true">{reels}</div>
+            <button class="slot-button" data-testid="draw-button"
+                disabled=move || game.blocked()
+                on:click=press>
+                {move || if game.busy.get() { t("转动中…", "Spinning…") } else { t("开始", "Start") }}
+            </button>
+        </div>
+    };
+    game.frame(
+        "slot-game",
+        t("老虎机", "Slot machine"),
+        board.into_any(),
+        None,
+    )
 }

@@ -4,13 +4,11 @@
 
 use std::time::Duration;
 
-use huodong_shared::api::PrizeView;
 use leptos::prelude::*;
 
-use crate::components::play::{
-    ChancesLine, Outcome, PlayerPrizes, ResultDialog, landing, press_draw, segments,
-    use_player_state,
-};
+use crate::components::play::{Game, landing, reduced_motion, segments};
+use crate::i18n::t;
+use crate::pages::activity::Play;
 
 /// How long the wheel turns, milliseconds (the CSS transition matches).
 const SPIN_MS: u64 = 4_200;
@@ -61,28 +59,18 @@ fn arc(index: usize, count: usize, radius: f64) -> String {
 
 /// The wheel, its button, the result dialog and my prizes.
 #[component]
-pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl IntoView {
-    let segments = StoredValue::new(segments(&prizes));
+pub fn Wheel(play: Play) -> impl IntoView {
+    let segments = StoredValue::new(segments(&play.activity.prizes));
     let count = segments.with_value(Vec::len);
     let rotation = RwSignal::new(0.0_f64);
-    let spinning = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
-    let state = use_player_state(activity_id.clone(), token.clone());
-    let (chances, refresh) = (state.chances, state.refresh);
-
+    let game = Game::new(play);
     let press = move |_| {
-        press_draw(
-            &activity_id,
-            &token,
-            spinning,
-            outcome,
-            refresh,
-            move |result, done| {
-                let target = segments.with_value(|s| landing(s, result));
-                rotation.update(|r| *r = rotation_to(*r, target, count));
-                set_timeout(done, Duration::from_millis(SPIN_MS + 200));
-            },
-        );
+        game.draw(move |result, done| {
+            let target = segments.with_value(|s| landing(s, result));
+            rotation.update(|r| *r = rotation_to(*r, target, count));
+            let wait = if reduced_motion() { 300 } else { SPIN_MS + 200 };
+            set_timeout(done, Duration::from_millis(wait));
+        });
     };
 
     let faces = segments.with_value(|list| {
@@ -118,25 +106,26 @@ pub fn Wheel(activity_id: String, prizes: Vec<PrizeView>, token: String) -> impl
             .collect_view()
     });
 
-    view! {
-        <section class="game wheel-game" aria-label="大转盘">
-            <div class="wheel-stage">
-                <div class="wheel-pointer" aria-hidden="true"></div>
-                <svg class="wheel" viewBox="-160 -160 320 320" role="img" aria-label="转盘上的奖品"
-                    style=move || format!("transform: rotate({}deg)", fixed(rotation.get()))
-                    data-testid="wheel">
-                    <circle r="158" fill="var(--wheel-rim)" />
-                    {faces}
-                </svg>
-                <button class="wheel-button" data-testid="draw-button"
-                    disabled=move || spinning.get() || chances.get() == Some(0)
-                    on:click=press>
-                    <span class="wheel-button-label">{move || if spinning.get() { "抽奖中" } else { "抽奖" }}</span>
-                </button>
-            </div>
-            <ChancesLine chances />
-            {move || outcome.get().map(|o| view! { <ResultDialog outcome=o on_close=move || outcome.set(None) /> })}
-            <PlayerPrizes state />
-        </section>
-    }
+    let board = view! {
+        <div class="wheel-stage">
+            <div class="wheel-pointer" aria-hidden="true"></div>
+            <svg class="wheel" viewBox="-160 -160 320 320" role="img" aria-label=t("转盘上的奖品", "Prizes on the wheel")
+                style=move || format!("transform: rotate({}deg)", fixed(rotation.get()))
+                data-testid="wheel">
+                <circle r="158" fill="var(--wheel-rim)" />
+                {faces}
+            </svg>
+            <button class="wheel-button" data-testid="draw-button"
+                disabled=move || game.blocked()
+                on:click=press>
+                <span class="wheel-button-label">{move || if game.busy.get() { t("抽奖中", "Drawing") } else { t("抽奖", "Spin") }}</span>
+            </button>
+        </div>
+    };
+    game.frame(
+        "wheel-game",
+        t("大转盘", "Wheel of fortune"),
+        board.into_any(),
+        None,
+    )
 }

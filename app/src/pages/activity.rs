@@ -1,4 +1,4 @@
-//! `/a/:id`: one activity, signed in from its launch ticket, with its game.
+//! `/a/{id}`: one activity, signed in from its launch ticket, with its game.
 
 use huodong_shared::api::{ActivityKind, ActivityView};
 use leptos::prelude::*;
@@ -13,74 +13,90 @@ use crate::components::slot_machine::SlotMachine;
 use crate::components::status::{ErrorBox, Loading};
 use crate::components::wheel::Wheel;
 use crate::format::datetime_cn;
+use crate::i18n::t;
 use crate::session::{self, SignIn};
 
+/// What a game component gets: the activity and the player's token.
+#[derive(Clone)]
+pub struct Play {
+    /// The activity.
+    pub activity: std::sync::Arc<ActivityView>,
+    /// The session's bearer token.
+    pub token: String,
+}
+
 /// The game of an activity for a signed-in player.
-fn game(activity: &ActivityView, who: &SignIn) -> Option<AnyView> {
+fn game(activity: &std::sync::Arc<ActivityView>, who: &SignIn) -> Option<AnyView> {
     let SignIn::Player(info) = who else {
         return None;
     };
-    match activity.kind {
-        ActivityKind::Wheel => Some(
-            view! {
-                <Wheel activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
-            }
-            .into_any(),
-        ),
-        ActivityKind::NineGrid => Some(
-            view! {
-                <NineGrid activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
-            }
-            .into_any(),
-        ),
-        ActivityKind::GoldenEgg => Some(
-            view! { <GoldenEgg activity_id=activity.id.clone() token=info.token.clone() /> }.into_any(),
-        ),
-        ActivityKind::Slot => Some(
-            view! {
-                <SlotMachine activity_id=activity.id.clone() prizes=activity.prizes.clone() token=info.token.clone() />
-            }
-            .into_any(),
-        ),
-        ActivityKind::Scratch => Some(
-            view! { <ScratchCard activity_id=activity.id.clone() token=info.token.clone() /> }.into_any(),
-        ),
-        _ => None,
-    }
+    let play = Play {
+        activity: activity.clone(),
+        token: info.token.clone(),
+    };
+    Some(match activity.kind {
+        ActivityKind::Wheel => view! { <Wheel play /> }.into_any(),
+        ActivityKind::NineGrid => view! { <NineGrid play /> }.into_any(),
+        ActivityKind::GoldenEgg => view! { <GoldenEgg play /> }.into_any(),
+        ActivityKind::Slot => view! { <SlotMachine play /> }.into_any(),
+        ActivityKind::Scratch => view! { <ScratchCard play /> }.into_any(),
+        _ => return None,
+    })
 }
 
 /// The activity page: header, the game, prizes and the rules link.
 #[component]
-pub fn ActivityPage() -> impl IntoView {
-    let activity = api::use_route_activity();
-    let params = leptos_router::hooks::use_params_map();
-    let who = LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
-        async move { session::sign_in(&id).await }
+pub fn ActivityPage(id: String) -> impl IntoView {
+    let activity = {
+        let id = id.clone();
+        api::load(async move { api::activity(&id).await.map(std::sync::Arc::new) })
+    };
+    let who = api::load(async move { session::sign_in(&id).await });
+    // Tell the host page once the activity is on screen.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let shown = activity.with(|a| match a {
+            Some(Ok(a)) => Some(a.id.clone()),
+            _ => None,
+        });
+        match (shown, who.with(Option::is_some)) {
+            (Some(id), true) => {
+                crate::embed::ready(&id);
+                true
+            }
+            _ => false,
+        }
     });
-    view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                let who = who.await;
-                match activity.await {
-                    Ok(a) => view! {
-                        <article class="activity" data-kind=a.kind.as_str()>
-                            <header class="hero">
-                                <PlayerBar activity_id=a.id.clone() login=a.login who=who.clone() />
-                                <span class="badge">{a.kind.name_zh()}</span>
-                                <h1 data-testid="activity-title">{a.title.clone()}</h1>
-                                <p class="window">
-                                    {format!("活动时间 {} 至 {}（北京时间）", datetime_cn(a.starts_at), datetime_cn(a.ends_at))}
-                                </p>
-                            </header>
-                            {game(&a, &who)}
-                            <PrizeList prizes=a.prizes.clone() />
-                            <p class="back"><a class="button secondary" href=format!("/a/{}/rules", a.id)>"查看活动规则"</a></p>
-                        </article>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
-        </Transition>
+    let close = crate::embed::hosted().then(|| {
+        view! {
+            <button class="close" type="button" data-testid="close" aria-label=t("关闭", "Close")
+                on:click=|_| crate::embed::close()>"×"</button>
+        }
+    });
+    move || match (activity.get(), who.get()) {
+        (Some(Err(error)), _) => view! { <ErrorBox error /> }.into_any(),
+        (Some(Ok(a)), Some(who)) => {
+            crate::theme::apply(&a.theme);
+            view! {
+                <article class="activity" data-kind=a.kind.as_str()>
+                    <header class="hero">
+                        {close.clone()}
+                        <PlayerBar activity_id=a.id.clone() login=a.login who=who.clone() />
+                        <span class="badge">{a.kind.name_zh()}</span>
+                        <h1 data-testid="activity-title">{a.title.clone()}</h1>
+                        <p class="window">
+                            {format!("{} {} – {} {}", t("活动时间", "Open"), datetime_cn(a.starts_at), datetime_cn(a.ends_at), t("（北京时间）", "(UTC+8)"))}
+                        </p>
+                    </header>
+                    {game(&a, &who)}
+                    <PrizeList prizes=a.prizes.clone() />
+                    <p class="back"><a class="button secondary" href=format!("/a/{}/rules", a.id)>{t("查看活动规则", "Rules")}</a></p>
+                </article>
+            }
+            .into_any()
+        }
+        _ => view! { <Loading /> }.into_any(),
     }
 }

@@ -1,15 +1,17 @@
-//! Any route the app does not know.
+//! Any address the app does not know.
 
 use leptos::prelude::*;
+
+use crate::i18n::t;
 
 /// A friendly 404.
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="panel notice" role="alert">
-            <h1>"页面不存在"</h1>
-            <p>"链接可能已失效。"</p>
-            <a class="button" href="/">"返回活动列表"</a>
+            <h1>{t("页面不存在", "Page not found")}</h1>
+            <p>{t("链接可能已失效。", "The link may have expired.")}</p>
+            <a class="button" href="/">{t("返回活动列表", "All activities")}</a>
         </section>
     }
 }

@@ -1,0 +1,22 @@
+//! Themes are data (`themes/*.json`) the server turns into `/themes.css`:
+//! one `[data-theme="…"]` block of custom properties each. The page picks
+//! one by setting `data-theme` on `<html>`; `?theme=` overrides it (the
+//! merchant preview).
+
+/// Applies the activity's theme (or the address's `theme`, when given).
+pub fn apply(theme: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let asked = window
+        .location()
+        .search()
+        .ok()
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("theme"))
+        .filter(|t| !t.is_empty());
+    let theme = asked.as_deref().unwrap_or(theme);
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+}

@@ -79,7 +79,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         // transport error.
         ActivityNotStarted | ActivityEnded | ActivityNotPublished | NoChancesLeft
         | AlreadyCheckedIn | Blocked | NotAllowed | PartnerUnavailable | NoUser
-        | NotEnoughPoints | CouponListFailed | CouponIssueFailed => StatusCode::OK,
+        | NotEnoughPoints | CouponListFailed | CouponIssueFailed | GameRejected => StatusCode::OK,
     }
 }
 

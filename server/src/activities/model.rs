@@ -257,6 +257,16 @@ impl Activity {
         }
     }
 
+    /// The rules as players may read them: a quiz's questions (with their
+    /// answers) are left out; a round hands out the questions without answers.
+    pub fn public_rules(&self) -> Rules {
+        let mut rules = self.rules.clone();
+        if let Some(game) = rules.game.as_mut() {
+            game.questions.clear();
+        }
+        rules
+    }
+
     /// The public view for players and the rules page.
     pub fn view(&self, prizes: &[Prize]) -> ActivityView {
         ActivityView {
@@ -280,7 +290,7 @@ impl Activity {
                     release: p.release(),
                 })
                 .collect(),
-            rules: self.rules.clone(),
+            rules: self.public_rules(),
             fair_commitment: self.fair_commitment.clone(),
             fair_seed: self.revealed_seed(now_secs()),
             login: false,

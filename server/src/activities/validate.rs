@@ -2,8 +2,8 @@
 //! what is wrong, in the player-facing language of the platform (Chinese).
 
 use huodong_shared::ErrorCode;
-use huodong_shared::api::PrizeKind;
-use huodong_shared::open::{PrizeInput, Release, Rules};
+use huodong_shared::api::{ActivityKind, PrizeKind};
+use huodong_shared::open::{GameRules, PrizeInput, Release, Rules};
 
 use crate::clock;
 use crate::error::AppError;
@@ -127,8 +127,21 @@ pub fn theme(value: Option<&str>) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
-/// Checks the rules against the prize count.
-pub fn rules(rules: &Rules, prize_count: usize) -> Result<(), AppError> {
+/// Most questions one quiz may have.
+pub const MAX_QUESTIONS: usize = 50;
+
+/// Whether activities of this kind are played as game rounds (a score or a
+/// quiz earns the draw), and so need `rules.game`.
+pub fn is_game(kind: ActivityKind) -> bool {
+    matches!(
+        kind,
+        ActivityKind::Quiz | ActivityKind::RedEnvelope | ActivityKind::MemoryFlip
+    )
+}
+
+/// Checks the rules of an activity of `kind` against the prize count.
+pub fn rules(kind: ActivityKind, rules: &Rules, prize_count: usize) -> Result<(), AppError> {
+    game(kind, rules.game.as_ref())?;
     if !(0..=1000).contains(&rules.chances_per_day) {
         return Err(invalid("rules.chances_per_day", "须在 0 到 1000 之间"));
     }
@@ -172,6 +185,81 @@ pub fn rules(rules: &Rules, prize_count: usize) -> Result<(), AppError> {
                 "补签积分须在 0 到 1000000 之间，次数在 0 到 366 之间",
             ));
         }
+    }
+    Ok(())
+}
+
+/// Checks a game's settings: games (quiz, red envelopes, memory flip) must
+/// have them and other kinds must not. A quiz's `max_score` must equal its
+/// number of questions (one point a right answer); other games have no
+/// questions.
+pub fn game(kind: ActivityKind, game: Option<&GameRules>) -> Result<(), AppError> {
+    let game = match (is_game(kind), game) {
+        (true, Some(game)) => game,
+        (true, None) => return Err(invalid("rules.game", "游戏类活动须设置游戏规则")),
+        (false, Some(_)) => {
+            return Err(invalid(
+                "rules.game",
+                "只有答题、接红包、翻牌活动可以设置游戏规则",
+            ));
+        }
+        (false, None) => return Ok(()),
+    };
+    if !(5..=600).contains(&game.duration_secs) {
+        return Err(invalid("rules.game.duration_secs", "须在 5 到 600 秒之间"));
+    }
+    if !(0..=game.duration_secs).contains(&game.min_secs) {
+        return Err(invalid(
+            "rules.game.min_secs",
+            "须在 0 到 duration_secs 之间",
+        ));
+    }
+    if !(1..=100_000).contains(&game.max_score) {
+        return Err(invalid("rules.game.max_score", "须在 1 到 100000 之间"));
+    }
+    if !(1..=game.max_score).contains(&game.pass_score) {
+        return Err(invalid(
+            "rules.game.pass_score",
+            "须大于 0 且不超过 max_score",
+        ));
+    }
+    if !(1..=100_000).contains(&game.max_rate) {
+        return Err(invalid(
+            "rules.game.max_rate",
+            "每秒最多得分须在 1 到 100000 之间",
+        ));
+    }
+    if kind != ActivityKind::Quiz {
+        if !game.questions.is_empty() {
+            return Err(invalid("rules.game.questions", "只有答题活动可以设置题目"));
+        }
+        return Ok(());
+    }
+    let count = game.questions.len();
+    if !(1..=MAX_QUESTIONS).contains(&count) {
+        return Err(invalid(
+            "rules.game.questions",
+            &format!("答题须有 1 到 {MAX_QUESTIONS} 道题"),
+        ));
+    }
+    for (i, q) in game.questions.iter().enumerate() {
+        let field = |name: &str| format!("rules.game.questions[{i}].{name}");
+        text(&field("text"), &q.text, 1, 200)?;
+        if !(2..=6).contains(&q.options.len()) {
+            return Err(invalid(&field("options"), "须有 2 到 6 个选项"));
+        }
+        for (j, option) in q.options.iter().enumerate() {
+            text(&field(&format!("options[{j}]")), option, 1, 100)?;
+        }
+        if q.answer >= q.options.len() {
+            return Err(invalid(&field("answer"), "须为正确选项的位置（从 0 开始）"));
+        }
+    }
+    if game.max_score != count as i64 {
+        return Err(invalid(
+            "rules.game.max_score",
+            &format!("答题的满分须等于题目数量（{count}），每答对一题得 1 分"),
+        ));
     }
     Ok(())
 }

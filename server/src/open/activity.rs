@@ -68,11 +68,12 @@ macro_rules! insert_prizes {
 }
 
 fn check_rules_and_prizes(
+    kind: huodong_shared::api::ActivityKind,
     rules: &huodong_shared::open::Rules,
     prizes: &[huodong_shared::open::PrizeInput],
 ) -> Result<(Vec<NewPrize>, i64), AppError> {
     let (list, total) = validate::prizes(prizes)?;
-    validate::rules(rules, list.len())?;
+    validate::rules(kind, rules, list.len())?;
     Ok((list, total))
 }
 
@@ -86,7 +87,8 @@ pub async fn create(
     validate::window(input.starts_at, input.ends_at)?;
     let timezone = validate::timezone(input.timezone.as_deref())?;
     let theme = validate::theme(input.theme.as_deref())?;
-    let (prizes, weight_total) = check_rules_and_prizes(&input.rules, &input.prizes)?;
+    let (prizes, weight_total) =
+        check_rules_and_prizes(input.template, &input.rules, &input.prizes)?;
     let rules = serde_json::to_string(&input.rules).map_err(anyhow::Error::from)?;
     let (seed, commitment) = if input.rules.provably_fair {
         let (s, c) = new_fair_seed();
@@ -166,10 +168,10 @@ pub async fn update(
         .clone()
         .unwrap_or_else(|| activity.rules.clone());
     let new_prizes = match &input.prizes {
-        Some(list) => Some(check_rules_and_prizes(&rules, list)?),
+        Some(list) => Some(check_rules_and_prizes(activity.kind, &rules, list)?),
         None => {
             let count = activity.prizes(&state.db).await?.len();
-            validate::rules(&rules, count)?;
+            validate::rules(activity.kind, &rules, count)?;
             None
         }
     };

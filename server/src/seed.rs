@@ -1,9 +1,10 @@
-//! Demo data: a demo partner and one published activity per lottery kind, so
-//! a fresh install has something to open. Idempotent: seeding twice changes
-//! nothing.
+//! Demo data: a demo partner and one published activity per lottery kind,
+//! the check-in calendar and the three games (quiz, red envelopes, memory
+//! flip), so a fresh install has something to open. Idempotent: seeding
+//! twice changes nothing.
 
 use huodong_shared::api::{ActivityKind, PrizeKind};
-use huodong_shared::open::{CheckinRules, Milestone, Rules};
+use huodong_shared::open::{CheckinRules, GameRules, Milestone, QuizQuestion, Rules};
 
 use crate::db::{Db, now_secs};
 use crate::on_db;
@@ -115,7 +116,99 @@ pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
         "每日签到 · 连签有礼",
         "festival",
     ),
+    (
+        "demo_quiz",
+        ActivityKind::Quiz,
+        "答题 · 购物节知识挑战",
+        "festival",
+    ),
+    (
+        "demo_red_envelope",
+        ActivityKind::RedEnvelope,
+        "接红包 · 红包雨来啦",
+        "festival",
+    ),
+    (
+        "demo_memory_flip",
+        ActivityKind::MemoryFlip,
+        "翻牌 · 记忆大挑战",
+        "festival",
+    ),
 ];
+
+/// The demo quiz: question, options, the right option's position.
+const QUIZ: &[(&str, &[&str], usize)] = &[
+    (
+        "“双11”购物节在每年的哪一天？",
+        &["11 月 1 日", "11 月 11 日", "12 月 12 日", "10 月 11 日"],
+        1,
+    ),
+    (
+        "按照《消费者权益保护法》，网购的商品一般可以在收货后几天内无理由退货？",
+        &["3 天", "7 天", "15 天", "30 天"],
+        1,
+    ),
+    (
+        "“满 300 减 40”时，买一件 320 元的商品实际要付多少钱？",
+        &["280 元", "300 元", "320 元", "260 元"],
+        0,
+    ),
+    (
+        "下面哪一种做法能更好地保护网购账户的安全？",
+        &[
+            "把短信验证码告诉“客服”",
+            "所有网站都用同一个简单密码",
+            "开启登录短信验证",
+            "点开陌生链接领红包",
+        ],
+        2,
+    ),
+    (
+        "春节是农历的哪一天？",
+        &["正月初一", "正月十五", "五月初五", "八月十五"],
+        0,
+    ),
+];
+
+/// The game settings of a demo game (none for other kinds).
+fn demo_game(kind: ActivityKind) -> Option<GameRules> {
+    match kind {
+        ActivityKind::Quiz => Some(GameRules {
+            duration_secs: 120,
+            min_secs: 5,
+            pass_score: 3,
+            max_score: QUIZ.len() as i64,
+            max_rate: 1,
+            questions: QUIZ
+                .iter()
+                .map(|&(text, options, answer)| QuizQuestion {
+                    text: text.to_owned(),
+                    options: options.iter().map(|&o| o.to_owned()).collect(),
+                    answer,
+                })
+                .collect(),
+        }),
+        // Envelopes fall for 20 s; at most 4 caught a second, 60 in all.
+        ActivityKind::RedEnvelope => Some(GameRules {
+            duration_secs: 20,
+            min_secs: 15,
+            pass_score: 20,
+            max_score: 60,
+            max_rate: 4,
+            questions: Vec::new(),
+        }),
+        // 8 pairs, all of them to pass, at most one pair a second.
+        ActivityKind::MemoryFlip => Some(GameRules {
+            duration_secs: 90,
+            min_secs: 8,
+            pass_score: 8,
+            max_score: 8,
+            max_rate: 1,
+            questions: Vec::new(),
+        }),
+        _ => None,
+    }
+}
 
 fn demo_rules(kind: ActivityKind) -> String {
     let rules = Rules {
@@ -128,6 +221,7 @@ fn demo_rules(kind: ActivityKind) -> String {
             makeup_cost: 20,
             makeup_limit: 2,
         }),
+        game: demo_game(kind),
         ..Rules::default()
     };
     serde_json::to_string(&rules).unwrap_or_else(|_| "{}".to_owned())
@@ -237,4 +331,24 @@ pub async fn seed_demo(db: &Db, partner_url: Option<&str>) -> Result<(), sqlx::E
         }
         tx.commit().await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_activity_has_valid_rules() {
+        for &(public_id, kind, _, _) in ACTIVITIES {
+            let rules: Rules = serde_json::from_str(&demo_rules(kind)).expect("rules parse");
+            let prizes = if kind == ActivityKind::Checkin {
+                CHECKIN_REWARDS.len()
+            } else {
+                PRIZES.len()
+            };
+            if let Err(err) = crate::activities::validate::rules(kind, &rules, prizes) {
+                panic!("{public_id}: {err}");
+            }
+        }
+    }
 }

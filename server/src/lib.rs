@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod draw;
 pub mod error;
+pub mod game;
 pub mod ids;
 pub mod metrics;
 pub mod open;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .merge(session::router())
         .merge(draw::router())
         .merge(checkin::router())
+        .merge(game::router())
         .route(
             "/api/v1/activities/{id}/login",
             get(partner::login_redirect),

@@ -32,6 +32,7 @@ use huodong_shared::partner::{
 use serde_json::json;
 
 use crate::activities::model::{Activity, Prize};
+use crate::activities::validate::is_game;
 use crate::checkin;
 use crate::clock;
 use crate::db::{Db, is_unique_violation, now_secs};
@@ -211,6 +212,31 @@ async fn draw(
         ));
     }
     let activity = activity_for(&state, &player, &public_id).await?;
+    if is_game(activity.kind) {
+        // A game's draw is earned by a round (`game/start`, `game/finish`).
+        return Err(AppError::with_msg(
+            ErrorCode::Validation,
+            "该活动须完成游戏后抽奖（game/start、game/finish）",
+        ));
+    }
+    perform(&state, activity, &player, key, ip, None).await
+}
+
+/// One draw for `player` under idempotency key `key`: admission (window,
+/// rate limits, blacklist; a retry of a draw already made is answered from
+/// the record instead), the partner's condition check, the points cost with
+/// its refund when the draw does not happen, the partner's decision (unless
+/// `forced` already decides: a game round that did not pass), the draw
+/// itself, and the audit and delivery attempted inline. The draw endpoint
+/// and a finished game round both come here.
+pub(crate) async fn perform(
+    state: &AppState,
+    activity: Arc<Activity>,
+    player: &Player,
+    key: &str,
+    ip: std::net::IpAddr,
+    forced: Option<Forced>,
+) -> ApiResult<DrawResult> {
     let now = now_secs();
     let day = today(&activity, now);
     let ip_text = ip.to_string();
@@ -218,26 +244,24 @@ async fn draw(
         activity.check_open(now),
         state.limiters.check(player.player_id, ip),
     ) {
-        (Ok(()), Ok(())) => {
-            risk::check_blacklist(&state, activity.id, &player.u_id, &ip_text).await
-        }
+        (Ok(()), Ok(())) => risk::check_blacklist(state, activity.id, &player.u_id, &ip_text).await,
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     if let Err(refusal) = admitted {
         // A retry of a draw already made is answered from the record, whatever
         // has changed since (the activity ended, the rate budget is spent).
         return match find_by_key(&state.db, activity.id, player.player_id, key).await? {
-            Some(existing) => replay(&state, &activity, &player, day, existing).await,
+            Some(existing) => replay(state, &activity, player, day, existing).await,
             None => Err(refusal),
         };
     }
-    partners::check_condition(&state, &activity, &player).await?;
+    partners::check_condition(state, &activity, player).await?;
     let partner = state.caches.partner(&state.db, activity.partner_id).await?;
     let cost = activity.rules.points_cost;
     let charge = if cost > 0 {
         // A retry of a draw already made never pays twice.
         if let Some(existing) = find_by_key(&state.db, activity.id, player.player_id, key).await? {
-            return replay(&state, &activity, &player, day, existing).await;
+            return replay(state, &activity, player, day, existing).await;
         }
         // Do not charge for a draw that cannot happen.
         if !current_chances(&state.db, &activity, player.player_id, day)
@@ -246,18 +270,21 @@ async fn draw(
         {
             return Err(AppError::code(ErrorCode::NoChancesLeft));
         }
-        points::deduct(&state, &partner, &activity, &player, cost, "draw").await?
+        points::deduct(state, &partner, &activity, player, cost, "draw").await?
     } else {
         None
     };
-    let forced = match partner_decision(&state, &partner, &activity, &player).await {
-        Ok(forced) => forced,
-        Err(err) => {
-            if let Some(charge) = &charge {
-                points::refund(&state, charge).await;
+    let forced = match forced {
+        Some(forced) => Some(forced),
+        None => match partner_decision(state, &partner, &activity, player).await {
+            Ok(forced) => forced,
+            Err(err) => {
+                if let Some(charge) = &charge {
+                    points::refund(state, charge).await;
+                }
+                return Err(err);
             }
-            return Err(err);
-        }
+        },
     };
     let job = DrawJob {
         activity: activity.clone(),
@@ -270,11 +297,11 @@ async fn draw(
         charge: charge.as_ref().map(|c| c.guard_key.clone()),
         forced,
     };
-    let outcome = run_draw(&state, job).await;
+    let outcome = run_draw(state, job).await;
     if let Some(charge) = &charge
         && !matches!(outcome, Ok(DrawOutcome::Done(..)))
     {
-        points::refund(&state, charge).await;
+        points::refund(state, charge).await;
     }
     state.outbox_wake.notify_one();
     let outcome = match outcome {
@@ -282,7 +309,7 @@ async fn draw(
         // The same key may have drawn the last chance (a retry): answer it.
         Err(refusal @ AppError::Api { .. }) => {
             return match find_by_key(&state.db, activity.id, player.player_id, key).await? {
-                Some(existing) => replay(&state, &activity, &player, day, existing).await,
+                Some(existing) => replay(state, &activity, player, day, existing).await,
                 None => Err(refusal),
             };
         }
@@ -298,7 +325,7 @@ async fn draw(
                     Some("pending") => delivery_key(&activity, row.id),
                     _ => break,
                 };
-                outbox::deliver_now(&state, &step).await;
+                outbox::deliver_now(state, &step).await;
                 let Some(fresh) =
                     find_by_key(&state.db, activity.id, player.player_id, key).await?
                 else {
@@ -319,11 +346,26 @@ async fn draw(
         }
         DrawOutcome::Duplicate => {
             match find_by_key(&state.db, activity.id, player.player_id, key).await? {
-                Some(existing) => replay(&state, &activity, &player, day, existing).await,
+                Some(existing) => replay(state, &activity, player, day, existing).await,
                 None => Err(AppError::code(ErrorCode::Conflict)),
             }
         }
     }
+}
+
+/// The draw made under `key`, answered again (with the chances left now), if
+/// there is one.
+pub(crate) async fn replay_by_key(
+    state: &AppState,
+    activity: &Activity,
+    player: &Player,
+    key: &str,
+) -> Result<Option<DrawResult>, AppError> {
+    let Some(row) = find_by_key(&state.db, activity.id, player.player_id, key).await? else {
+        return Ok(None);
+    };
+    let day = today(activity, now_secs());
+    Ok(Some(replay(state, activity, player, day, row).await?.0))
 }
 
 async fn replay(

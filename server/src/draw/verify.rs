@@ -1,5 +1,7 @@
 //! Provably-fair verification: once an activity has ended its seed is
-//! revealed, and anyone can re-run every draw from public data.
+//! revealed, and anyone can re-run every draw from public data. A chance a
+//! game round spent without passing was not rolled (the round's score made
+//! it "thanks"): it is not part of the record.
 
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
@@ -99,7 +101,11 @@ async fn page(
         sqlx::query_as(
             "SELECT d.id, d.seq, p.u_id, d.roll, d.weight_total, d.odds, d.candidate_id, d.prize_id, d.outcome \
              FROM draws d JOIN players p ON p.id = d.player_id \
-             WHERE d.activity_id = $1 AND d.id > $2 AND d.source = 'draw' ORDER BY d.id LIMIT $3",
+             WHERE d.activity_id = $1 AND d.id > $2 AND d.source = 'draw' \
+             AND NOT (d.roll = -1 AND d.prize_id IS NULL AND EXISTS (SELECT 1 FROM game_rounds g \
+             WHERE g.activity_id = d.activity_id AND g.player_id = d.player_id \
+             AND g.draw_key = d.idempotency_key AND g.passed = FALSE)) \
+             ORDER BY d.id LIMIT $3",
         )
         .bind(activity_id)
         .bind(after)

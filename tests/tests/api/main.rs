@@ -6,6 +6,7 @@ mod checkins;
 mod concurrency;
 mod draws;
 mod fairness;
+mod games;
 mod health;
 mod open_api;
 mod partner;

@@ -21,6 +21,7 @@ pub mod seed;
 pub mod session;
 pub mod state;
 pub mod telemetry;
+pub mod themes;
 
 use std::future::Future;
 use std::time::Duration;
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .merge(session::router())
         .merge(draw::router())
         .merge(checkin::router())
+        .merge(themes::router())
         .merge(game::router())
         .route(
             "/api/v1/activities/{id}/login",

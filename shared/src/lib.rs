@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod open;
 pub mod partner;
 pub mod sign;
+pub mod theme;
 
 pub use codes::ErrorCode;
 pub use envelope::Envelope;

@@ -62,5 +62,6 @@ pub fn GoldenEgg(play: Play) -> impl IntoView {
         t("砸金蛋", "Golden eggs"),
         board.into_any(),
         Some(reset),
+        true,
     )
 }

@@ -104,5 +104,6 @@ pub fn NineGrid(play: Play) -> impl IntoView {
         t("九宫格", "Nine-grid"),
         board.into_any(),
         None,
+        true,
     )
 }

@@ -123,14 +123,16 @@ impl Game {
         });
     }
 
-    /// The frame around a board: chances, share, the dialog, my prizes.
-    /// `reset` runs when the dialog closes (a new egg, a new card…).
+    /// The frame around a board: chances (unless `chances` is false: the
+    /// calendar), share, the dialog, my prizes. `reset` runs when the dialog
+    /// closes (a new egg, a new card…).
     pub fn frame(
         self,
         class: &'static str,
         label: &'static str,
         board: AnyView,
         reset: Option<Callback<()>>,
+        chances: bool,
     ) -> AnyView {
         let outcome = self.outcome;
         let close = move || {
@@ -142,7 +144,7 @@ impl Game {
         view! {
             <section class=format!("game {class}") aria-label=label>
                 {board}
-                <p class="chances" data-testid="chances" aria-live="polite">
+                <p class="chances" data-testid="chances" aria-live="polite" hidden=!chances>
                     {move || match self.chances() {
                         Some(0) => t("今天的机会用完了，明天再来", "No chances left today, come back tomorrow").to_owned(),
                         Some(n) if crate::i18n::english() => format!("{n} chances left"),

@@ -235,5 +235,6 @@ pub fn ScratchCard(play: Play) -> impl IntoView {
         t("刮刮乐", "Scratch card"),
         board.into_any(),
         None,
+        true,
     )
 }

@@ -105,5 +105,6 @@ pub fn SlotMachine(play: Play) -> impl IntoView {
         t("老虎机", "Slot machine"),
         board.into_any(),
         None,
+        true,
     )
 }

@@ -127,5 +127,6 @@ pub fn Wheel(play: Play) -> impl IntoView {
         t("大转盘", "Wheel of fortune"),
         board.into_any(),
         None,
+        true,
     )
 }

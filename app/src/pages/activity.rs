@@ -4,10 +4,14 @@ use huodong_shared::api::{ActivityKind, ActivityView};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::checkin::CheckinCalendar;
 use crate::components::golden_egg::GoldenEgg;
+use crate::components::memory_flip::MemoryFlip;
 use crate::components::nine_grid::NineGrid;
 use crate::components::player_bar::PlayerBar;
 use crate::components::prize_list::PrizeList;
+use crate::components::quiz::Quiz;
+use crate::components::red_envelope::RedEnvelope;
 use crate::components::scratch_card::ScratchCard;
 use crate::components::slot_machine::SlotMachine;
 use crate::components::status::{ErrorBox, Loading};
@@ -40,6 +44,10 @@ fn game(activity: &std::sync::Arc<ActivityView>, who: &SignIn) -> Option<AnyView
         ActivityKind::GoldenEgg => view! { <GoldenEgg play /> }.into_any(),
         ActivityKind::Slot => view! { <SlotMachine play /> }.into_any(),
         ActivityKind::Scratch => view! { <ScratchCard play /> }.into_any(),
+        ActivityKind::Checkin => view! { <CheckinCalendar play /> }.into_any(),
+        ActivityKind::Quiz => view! { <Quiz play /> }.into_any(),
+        ActivityKind::RedEnvelope => view! { <RedEnvelope play /> }.into_any(),
+        ActivityKind::MemoryFlip => view! { <MemoryFlip play /> }.into_any(),
         _ => return None,
     })
 }

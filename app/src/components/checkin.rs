@@ -1,0 +1,213 @@
+//! 签到日历: this month's calendar with the days checked in, today's button,
+//! the streak and its milestone rewards, and make-up check-ins (补签) of
+//! missed days at the activity's points cost.
+
+use huodong_shared::api::CheckinState;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::play::{Game, Outcome};
+use crate::format::{day_cn, month_grid, ymd};
+use crate::i18n::{english, t};
+use crate::pages::activity::Play;
+
+const WEEK_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+const WEEK_EN: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+
+/// What a day of the calendar is for the player.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayState {
+    /// Checked in.
+    Done,
+    /// Today, not yet checked in.
+    Today,
+    /// Missed: before today, within the activity.
+    Missed,
+    /// Before the activity, or still to come.
+    Off,
+}
+
+/// The state of `day` for a player.
+pub fn day_state(state: &CheckinState, first_day: i64, day: i64) -> DayState {
+    if state.days.contains(&day) {
+        DayState::Done
+    } else if day == state.today {
+        DayState::Today
+    } else if day < state.today && day >= first_day {
+        DayState::Missed
+    } else {
+        DayState::Off
+    }
+}
+
+/// The check-in calendar.
+#[component]
+pub fn CheckinCalendar(play: Play) -> impl IntoView {
+    let first_day = day_cn(play.activity.starts_at);
+    let rules = play.activity.rules.checkin.clone().unwrap_or_default();
+    let milestones: Vec<(i64, String)> = rules
+        .milestones
+        .iter()
+        .map(|m| {
+            let name = play
+                .activity
+                .prizes
+                .get(m.prize)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            (m.days, name)
+        })
+        .collect();
+    let cost = rules.makeup_cost;
+    let game = Game::new(play);
+    let picked = RwSignal::new(None::<i64>);
+    let state = move || {
+        game.me.with(|me| {
+            me.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|s| s.checkin.clone())
+        })
+    };
+
+    let check_in = move |makeup: Option<i64>| {
+        if game.busy.get_untracked() {
+            return;
+        }
+        game.busy.set(true);
+        let (id, token) = game.ids();
+        leptos::task::spawn_local(async move {
+            let answer = match makeup {
+                Some(day) => api::makeup(&id, &token, day).await,
+                None => api::checkin(&id, &token).await,
+            };
+            picked.set(None);
+            game.show(match answer {
+                Ok(result) => Outcome::Checked(result),
+                Err(error) => Outcome::Refused(error),
+            });
+        });
+    };
+
+    let calendar = move || {
+        let s = state()?;
+        let (year, month, _) = ymd(s.today);
+        let title = if english() {
+            format!("{year}-{month:02}")
+        } else {
+            format!("{year} 年 {month} 月")
+        };
+        let week = if english() { WEEK_EN } else { WEEK_ZH };
+        let cells = month_grid(year, month)
+            .into_iter()
+            .map(|day| {
+                let Some(day) = day else {
+                    return view! { <span class="day blank" aria-hidden="true"></span> }.into_any();
+                };
+                let state = day_state(&s, first_day, day);
+                let n = day % 100;
+                let can_pick = state == DayState::Missed && s.makeups_left > 0;
+                let label = match state {
+                    DayState::Done => t("已签到", "checked in"),
+                    DayState::Today => t("今天", "today"),
+                    DayState::Missed if can_pick => t("漏签，可补签", "missed, can make up"),
+                    DayState::Missed => t("漏签", "missed"),
+                    DayState::Off => "",
+                };
+                let aria = if english() {
+                    format!("{month}/{n} {label}")
+                } else {
+                    format!("{month} 月 {n} 日 {label}")
+                };
+                view! {
+                    <button type="button" class="day" data-day=day data-testid="day"
+                        class:done=state == DayState::Done
+                        class:today=day == s.today
+                        class:missed=state == DayState::Missed
+                        class:picked=move || picked.get() == Some(day)
+                        aria-label=aria
+                        aria-pressed=move || (picked.get() == Some(day)).to_string()
+                        disabled=!can_pick
+                        on:click=move |_| picked.set(Some(day))>
+                        {n}
+                    </button>
+                }
+                .into_any()
+            })
+            .collect_view();
+        let streak = if english() {
+            format!("{}-day streak", s.streak)
+        } else {
+            format!("已连续签到 {} 天", s.streak)
+        };
+        let checked = s.checked_in_today;
+        let makeups = s.makeups_left;
+        Some(view! {
+            <div class="calendar-head">
+                <h2 class="calendar-title">{title}</h2>
+                <p class="streak" data-testid="streak">{streak}</p>
+            </div>
+            <div class="calendar" role="group" aria-label=t("本月签到日历", "This month's check-ins") data-testid="calendar">
+                {week.iter().map(|w| view! { <span class="weekday" aria-hidden="true">{*w}</span> }).collect_view()}
+                {cells}
+            </div>
+            <button class="button checkin-button" type="button" data-testid="checkin-button"
+                disabled=move || checked || game.busy.get()
+                on:click=move |_| check_in(None)>
+                {if checked { t("今日已签到", "Checked in today") } else { t("立即签到", "Check in") }}
+            </button>
+            <p class="makeup-line" data-testid="makeup-line">
+                {move || match picked.get() {
+                    Some(day) => {
+                        let (_, m, d) = ymd(day);
+                        let text = if english() {
+                            format!("Make up {m}/{d} for {cost} points ({makeups} left)")
+                        } else {
+                            format!("补签 {m} 月 {d} 日，消耗 {cost} 积分（还可补签 {makeups} 次）")
+                        };
+                        view! {
+                            <button class="button secondary" type="button" data-testid="makeup-button"
+                                disabled=move || game.busy.get()
+                                on:click=move |_| check_in(Some(day))>{text}</button>
+                        }.into_any()
+                    }
+                    None if makeups > 0 => view! {
+                        <span class="muted">{if english() { format!("Tap a missed day to make it up ({makeups} left, {cost} points each)") } else { format!("点选漏签的日子可以补签（还可补签 {makeups} 次，每次 {cost} 积分）") }}</span>
+                    }.into_any(),
+                    None => view! { <span class="muted">{t("补签次数已用完", "No make-ups left")}</span> }.into_any(),
+                }}
+            </p>
+        })
+    };
+
+    let rewards = {
+        let list = milestones
+            .into_iter()
+            .map(|(days, name)| {
+                let reached = move || state().is_some_and(|s| s.streak >= days);
+                let title = if english() { format!("{days}-day streak") } else { format!("连签 {days} 天") };
+                view! {
+                    <li class="milestone" class:reached=reached data-testid="milestone">
+                        <span class="milestone-days">{title}</span>
+                        <span class="milestone-prize">{name}</span>
+                        <span class="milestone-state">{move || if reached() { t("已达成", "Reached") } else { "" }}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3 class="milestones-title">{t("连签奖励", "Streak rewards")}</h3>
+            <ul class="milestones">{list}</ul>
+        }
+    };
+
+    let board = view! {
+        <div class="checkin-board">{calendar}{rewards}</div>
+    };
+    game.frame(
+        "checkin-game",
+        t("签到日历", "Check-in calendar"),
+        board.into_any(),
+        None,
+        false,
+    )
+}

@@ -348,7 +348,7 @@ mod tests {
             starts_at,
             ends_at: starts_at + 30 * 86_400,
             timezone: "Asia/Shanghai".into(),
-            theme: "festival".into(),
+            theme: "double11".into(),
             rules: Rules::default(),
             weight_total: 1_000_000,
             fair_seed: None,

@@ -111,18 +111,19 @@ pub fn timezone(value: Option<&str>) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
-/// Checks the theme name (letters, digits, `-` and `_`).
+/// Checks the theme: one of `themes/` (`GET /api/v1/themes` lists them);
+/// none given is the default.
 pub fn theme(value: Option<&str>) -> Result<String, AppError> {
     let name = value
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .unwrap_or("festival");
-    if name.len() > 32
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(invalid("theme", "主题名只能包含字母、数字、- 和 _"));
+        .unwrap_or(crate::themes::DEFAULT);
+    if !crate::themes::exists(name) {
+        let known: Vec<&str> = crate::themes::all().iter().map(|t| t.id.as_str()).collect();
+        return Err(invalid(
+            "theme",
+            &format!("没有这个主题，可选：{}", known.join("、")),
+        ));
     }
     Ok(name.to_owned())
 }

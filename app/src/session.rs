@@ -33,6 +33,16 @@ pub fn expired(activity_id: &str) {
     }
 }
 
+/// Whether the page is a merchant preview (`?preview=1`): no sign-in, the
+/// games render but do not play.
+pub fn preview() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("preview"))
+        .is_some_and(|v| v == "1")
+}
+
 /// The `ticket` query parameter of the current address.
 fn ticket_in_url() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

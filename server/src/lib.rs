@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod open;
 pub mod outbox;
 pub mod partner;
+pub mod preview;
 pub mod risk;
 pub mod seed;
 pub mod session;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(checkin::router())
         .merge(themes::router())
         .merge(game::router())
+        .merge(preview::router())
         .route(
             "/api/v1/activities/{id}/login",
             get(partner::login_redirect),

@@ -59,18 +59,29 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
         })
         .collect();
     let cost = rules.makeup_cost;
+    let limit = rules.makeup_limit;
+    // A merchant preview (no session) shows an empty month.
+    let preview = play.token.is_empty();
     let game = Game::new(play);
     let picked = RwSignal::new(None::<i64>);
     let state = move || {
-        game.me.with(|me| {
-            me.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|s| s.checkin.clone())
-        })
+        game.me
+            .with(|me| {
+                me.as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map(|s| s.checkin.clone())
+            })
+            .or_else(|| {
+                preview.then(|| CheckinState {
+                    today: day_cn((js_sys::Date::now() / 1000.0) as i64),
+                    makeups_left: limit,
+                    ..CheckinState::default()
+                })
+            })
     };
 
     let check_in = move |makeup: Option<i64>| {
-        if game.busy.get_untracked() {
+        if game.busy.get_untracked() || game.refuse_preview() {
             return;
         }
         game.busy.set(true);

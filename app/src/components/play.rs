@@ -49,6 +49,9 @@ impl Game {
         let me = api::reload(refresh, move || {
             let (id, token) = (id.clone(), token.clone());
             async move {
+                if token.is_empty() {
+                    return Err(preview_refusal());
+                }
                 let answer = api::me(&id, &token).await;
                 if matches!(&answer, Err(e) if e.code == huodong_shared::ErrorCode::Unauthorized.as_i32())
                 {
@@ -71,6 +74,15 @@ impl Game {
     pub fn ids(&self) -> (String, String) {
         self.play
             .with_value(|p| (p.activity.id.clone(), p.token.clone()))
+    }
+
+    /// Refuses a play in a merchant preview (no session); true if it did.
+    pub fn refuse_preview(&self) -> bool {
+        let preview = self.play.with_value(|p| p.token.is_empty());
+        if preview {
+            self.show(Outcome::Refused(preview_refusal()));
+        }
+        preview
     }
 
     /// Chances left now (today's and extra), once known; reactive.
@@ -107,7 +119,7 @@ impl Game {
     /// which shows the result. A refusal (no chances, not enough points…)
     /// shows at once.
     pub fn draw(self, animate: impl FnOnce(&DrawResult, Box<dyn FnOnce()>) + 'static) {
-        if self.busy.get_untracked() {
+        if self.busy.get_untracked() || self.refuse_preview() {
             return;
         }
         self.busy.set(true);
@@ -158,6 +170,18 @@ impl Game {
             </section>
         }
         .into_any()
+    }
+}
+
+/// What a merchant preview answers a press.
+fn preview_refusal() -> ApiError {
+    ApiError {
+        code: 0,
+        msg: t(
+            "预览模式：玩家从合作方 App 进入后即可参与",
+            "Preview: players join from the partner's app",
+        )
+        .to_owned(),
     }
 }
 

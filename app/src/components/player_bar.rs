@@ -21,6 +21,10 @@ pub fn PlayerBar(activity_id: String, login: bool, who: SignIn) -> impl IntoView
             }
             .into_any()
         }
+        SignIn::Anonymous if session::preview() => view! {
+            <p class="player-bar muted" data-testid="preview">{t("预览模式", "Preview")}</p>
+        }
+        .into_any(),
         SignIn::Anonymous if login => {
             session::go_to_partner_login(&activity_id);
             view! {

@@ -14,7 +14,7 @@ pub type Current = RwSignal<Option<GameRound>>;
 
 /// Asks the server for a round; a refusal (no chances…) shows in the dialog.
 pub fn start(game: Game, current: Current) {
-    if game.busy.get_untracked() || current.get_untracked().is_some() {
+    if game.busy.get_untracked() || current.get_untracked().is_some() || game.refuse_preview() {
         return;
     }
     game.busy.set(true);

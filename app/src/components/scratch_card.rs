@@ -108,7 +108,7 @@ pub fn ScratchCard(play: Play) -> impl IntoView {
 
     // The draw, once per card, at the first touch.
     let ask = move || {
-        if asked.get_untracked() {
+        if asked.get_untracked() || game.refuse_preview() {
             return;
         }
         asked.set(true);

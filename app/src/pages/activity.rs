@@ -31,12 +31,15 @@ pub struct Play {
 
 /// The game of an activity for a signed-in player.
 fn game(activity: &std::sync::Arc<ActivityView>, who: &SignIn) -> Option<AnyView> {
-    let SignIn::Player(info) = who else {
-        return None;
+    let token = match who {
+        SignIn::Player(info) => info.token.clone(),
+        // A merchant preview shows the game; it does not play.
+        SignIn::Anonymous if session::preview() => String::new(),
+        _ => return None,
     };
     let play = Play {
         activity: activity.clone(),
-        token: info.token.clone(),
+        token,
     };
     Some(match activity.kind {
         ActivityKind::Wheel => view! { <Wheel play /> }.into_any(),

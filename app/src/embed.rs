@@ -155,8 +155,15 @@ fn send(message: Object) {
     }
 }
 
-/// The activity is on screen: `ready`, then `resize` whenever its height changes.
+/// The activity is playable: the `huodong:interactive` performance mark, `ready`,
+/// then `resize` whenever its height changes.
 pub fn ready(activity_id: &str) {
+    // For the first-render benchmark (and anyone's performance tools).
+    call(
+        &get(&js_sys::global(), "performance"),
+        "mark",
+        &JsValue::from_str("huodong:interactive"),
+    );
     ACTIVITY.with(|a| *a.borrow_mut() = activity_id.to_owned());
     send(message("ready"));
     if HOST.with(|h| h.borrow().is_none()) {

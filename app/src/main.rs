@@ -4,7 +4,6 @@ mod api;
 mod app;
 mod components;
 mod embed;
-mod format;
 mod i18n;
 mod pages;
 mod session;

@@ -20,3 +20,14 @@ pub fn apply(theme: &str) {
         let _ = root.set_attribute("data-theme", theme);
     }
 }
+
+/// Removes the server-rendered first screen (`#huodong-shell`) once the app
+/// has rendered the page itself.
+pub fn drop_shell() {
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("huodong-shell"))
+    {
+        shell.remove();
+    }
+}

@@ -4,8 +4,11 @@
 //! `huodong-bench draws` drives the server over HTTP (see `load.rs`).
 //! `huodong-bench bundle` measures the release bundle in `dist/` (run
 //! `trunk build --release` first): wasm + JS glue + CSS, gzip -9 and brotli 11.
+//! `huodong-bench first-render` times the first render of an activity in a
+//! cold headless Chromium against a static page (see `render.rs`).
 
 mod load;
+mod render;
 
 use std::path::PathBuf;
 
@@ -44,6 +47,13 @@ enum Command {
         #[arg(long)]
         no_postgres: bool,
     },
+    /// Time to first render of an activity in a cold headless Chromium,
+    /// against a static HTML page (needs the bundle and Chromium).
+    FirstRender {
+        /// Cold starts of each page.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -57,6 +67,10 @@ fn main() -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(load::run(clients, seconds, !no_postgres)),
+        Command::FirstRender { runs } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(render::run(runs.max(1))),
     }
 }
 

@@ -70,6 +70,11 @@ impl Asset {
         }
     }
 
+    /// The uncompressed bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.identity
+    }
+
     /// The response for a request with these headers.
     pub fn respond(&self, request: &HeaderMap) -> Response {
         let mut headers = HeaderMap::new();

@@ -20,6 +20,7 @@ pub mod preview;
 pub mod risk;
 pub mod seed;
 pub mod session;
+pub mod shell;
 pub mod state;
 pub mod telemetry;
 pub mod themes;
@@ -130,7 +131,17 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
     }
     match state.assets.index() {
         Some(index) => {
-            let mut response = index.respond(&headers);
+            let mut response = match first_screen(&state, path, &uri, index).await {
+                Some(html) => (
+                    [
+                        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    html,
+                )
+                    .into_response(),
+                None => index.respond(&headers),
+            };
             response.headers_mut().insert(
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -152,6 +163,45 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
             ))
             .unwrap_or_default(),
     }
+}
+
+/// `index.html` with the activity's first screen for `/a/{id}` (see
+/// [`shell`]); `None` for other pages or an unknown activity.
+async fn first_screen(
+    state: &AppState,
+    path: &str,
+    uri: &Uri,
+    index: &assets::Asset,
+) -> Option<String> {
+    let id = path.strip_prefix("/a/")?.trim_end_matches('/');
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    let activity = state.caches.activity(&state.db, id).await.ok()?;
+    let prizes = activity.prizes(&state.db).await.ok()?;
+    let view = activity.view(&prizes);
+    let query = uri.query().unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    };
+    let theme = param("theme")
+        .filter(|t| themes::exists(t))
+        .unwrap_or_else(|| view.theme.clone());
+    let english = param("lang").is_some_and(|l| l.starts_with("en"));
+    let index = std::str::from_utf8(index.bytes()).ok()?;
+    let style = |href: &str| {
+        if href == "/themes.css" {
+            let found = themes::all().iter().find(|t| t.id == theme)?;
+            return Some(huodong_shared::theme::css(std::slice::from_ref(found)));
+        }
+        let asset = state.assets.get(href)?;
+        String::from_utf8(asset.bytes().to_vec()).ok()
+    };
+    Some(shell::inject(index, &view, &theme, english, style))
 }
 
 /// Opens and migrates the database, seeds the demo if configured, loads the

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod codes;
 pub mod envelope;
+pub mod format;
 pub mod open;
 pub mod partner;
 pub mod sign;

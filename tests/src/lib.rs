@@ -49,13 +49,23 @@ impl TestApp {
     /// The server with the built release bundle from `dist/`; fails clearly
     /// when it was not built.
     pub async fn spawn_with_bundle() -> TestApp {
+        TestApp::spawn_with_bundle_and(|_| {}).await
+    }
+
+    /// As [`TestApp::spawn_with_bundle`], with a chance to change the
+    /// configuration.
+    pub async fn spawn_with_bundle_and(configure: impl FnOnce(&mut Config)) -> TestApp {
         let dist = workspace_root().join("dist");
         assert!(
             dist.join("index.html").exists(),
             "no built bundle at {}: run `trunk build --release` (scripts/test.sh does)",
             dist.display()
         );
-        TestApp::spawn_with(move |config| config.dist_dir = dist).await
+        TestApp::spawn_with(move |config| {
+            config.dist_dir = dist;
+            configure(config);
+        })
+        .await
     }
 
     /// As [`TestApp::spawn`], on a given backend whatever the environment says.

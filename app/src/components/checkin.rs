@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::play::{Game, Outcome};
-use crate::format::{day_cn, month_grid, ymd};
 use crate::i18n::{english, t};
 use crate::pages::activity::Play;
+use huodong_shared::format::{day_cn, month_grid, ymd};
 
 const WEEK_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 const WEEK_EN: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
@@ -64,6 +64,13 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
     let preview = play.token.is_empty();
     let game = Game::new(play);
     let picked = RwSignal::new(None::<i64>);
+    // The month on show (year, month); `None`: today's. Earlier months of
+    // the activity stay reachable: on the 1st, yesterday is last month's.
+    let shown = RwSignal::new(None::<(i64, i64)>);
+    let first_month = {
+        let (y, m, _) = ymd(first_day);
+        (y, m)
+    };
     let state = move || {
         game.me
             .with(|me| {
@@ -101,7 +108,20 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
 
     let calendar = move || {
         let s = state()?;
-        let (year, month, _) = ymd(s.today);
+        let (ty, tm, _) = ymd(s.today);
+        let this_month = (ty, tm);
+        let (year, month) = shown
+            .get()
+            .unwrap_or(this_month)
+            .clamp(first_month, this_month);
+        let step = move |by: i64| {
+            let n = year * 12 + (month - 1) + by;
+            let to = (n.div_euclid(12), n.rem_euclid(12) + 1);
+            shown.set(Some(to.clamp(first_month, this_month)));
+        };
+        // Arrows only when the activity spans more than one month so far.
+        let nav = first_month < this_month;
+        let (at_first, at_last) = ((year, month) <= first_month, (year, month) >= this_month);
         let title = if english() {
             format!("{year}-{month:02}")
         } else {
@@ -134,6 +154,7 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
                         class:done=state == DayState::Done
                         class:today=day == s.today
                         class:missed=state == DayState::Missed
+                        class:closed=state == DayState::Off && day < s.today
                         class:picked=move || picked.get() == Some(day)
                         aria-label=aria
                         aria-pressed=move || (picked.get() == Some(day)).to_string()
@@ -154,10 +175,24 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
         let makeups = s.makeups_left;
         Some(view! {
             <div class="calendar-head">
-                <h2 class="calendar-title">{title}</h2>
+                <div class="calendar-nav">
+                    {nav.then(|| view! {
+                        <button class="month-step" type="button" data-testid="prev-month"
+                            aria-label=t("上个月", "Previous month")
+                            disabled=at_first
+                            on:click=move |_| step(-1)>"‹"</button>
+                    })}
+                    <h2 class="calendar-title" aria-live="polite">{title}</h2>
+                    {nav.then(|| view! {
+                        <button class="month-step" type="button" data-testid="next-month"
+                            aria-label=t("下个月", "Next month")
+                            disabled=at_last
+                            on:click=move |_| step(1)>"›"</button>
+                    })}
+                </div>
                 <p class="streak" data-testid="streak">{streak}</p>
             </div>
-            <div class="calendar" role="group" aria-label=t("本月签到日历", "This month's check-ins") data-testid="calendar">
+            <div class="calendar" role="group" aria-label=t("签到日历", "Check-ins of the month") data-testid="calendar">
                 {week.iter().map(|w| view! { <span class="weekday" aria-hidden="true">{*w}</span> }).collect_view()}
                 {cells}
             </div>
@@ -170,19 +205,32 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
                 {move || match picked.get() {
                     Some(day) => {
                         let (_, m, d) = ymd(day);
-                        let text = if english() {
-                            format!("Make up {m}/{d} for {cost} points ({makeups} left)")
+                        let text = match (english(), cost) {
+                            (true, 0) => format!("Make up {m}/{d} for free"),
+                            (true, _) => format!("Make up {m}/{d} for {cost} points"),
+                            (false, 0) => format!("免费补签 {m} 月 {d} 日"),
+                            (false, _) => format!("补签 {m} 月 {d} 日，消耗 {cost} 积分"),
+                        };
+                        let left = if english() {
+                            format!("{makeups} make-ups left")
                         } else {
-                            format!("补签 {m} 月 {d} 日，消耗 {cost} 积分（还可补签 {makeups} 次）")
+                            format!("还可补签 {makeups} 次")
                         };
                         view! {
-                            <button class="button secondary" type="button" data-testid="makeup-button"
+                            <button class="button secondary makeup-button" type="button" data-testid="makeup-button"
                                 disabled=move || game.busy.get()
-                                on:click=move |_| check_in(Some(day))>{text}</button>
+                                on:click=move |_| check_in(Some(day))>
+                                {text}<small class="makeup-left">{left}</small>
+                            </button>
                         }.into_any()
                     }
                     None if makeups > 0 => view! {
-                        <span class="muted">{if english() { format!("Tap a missed day to make it up ({makeups} left, {cost} points each)") } else { format!("点选漏签的日子可以补签（还可补签 {makeups} 次，每次 {cost} 积分）") }}</span>
+                        <span class="muted">{match (english(), cost) {
+                            (true, 0) => format!("Tap a missed day to make it up ({makeups} left, free)"),
+                            (true, _) => format!("Tap a missed day to make it up ({makeups} left, {cost} points each)"),
+                            (false, 0) => format!("点选漏签的日子可以免费补签（还可补签 {makeups} 次）"),
+                            (false, _) => format!("点选漏签的日子可以补签（还可补签 {makeups} 次，每次 {cost} 积分）"),
+                        }}</span>
                     }.into_any(),
                     None => view! { <span class="muted">{t("补签次数已用完", "No make-ups left")}</span> }.into_any(),
                 }}
@@ -196,6 +244,12 @@ pub fn CheckinCalendar(play: Play) -> impl IntoView {
             .map(|(days, name)| {
                 let reached = move || state().is_some_and(|s| s.streak >= days);
                 let title = if english() { format!("{days}-day streak") } else { format!("连签 {days} 天") };
+                // "连签 3 天 · 100 积分" under "连签 3 天": the rest is enough.
+                let name = name
+                    .strip_prefix(title.as_str())
+                    .and_then(|rest| rest.strip_prefix(" · "))
+                    .map(str::to_owned)
+                    .unwrap_or(name);
                 view! {
                     <li class="milestone" class:reached=reached data-testid="milestone">
                         <span class="milestone-days">{title}</span>

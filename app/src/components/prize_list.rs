@@ -4,8 +4,8 @@ use huodong_shared::api::{PrizeKind, PrizeView};
 use huodong_shared::open::ReleaseEvery;
 use leptos::prelude::*;
 
-use crate::format::percent;
 use crate::i18n::{english, t};
+use huodong_shared::format::percent;
 
 /// A table of prizes: name, quantity, probability.
 #[component]

@@ -15,19 +15,17 @@ pub fn Quiz(play: Play) -> impl IntoView {
     let game = Game::new(play);
     let current: Current = RwSignal::new(None);
     let answers = RwSignal::new(Vec::<usize>::new());
+    // The public rules leave the questions out (a round hands them out):
+    // a quiz's max score is its number of questions.
     let intro = if english() {
         format!(
             "{} questions; {} right answers earn a draw. You have {} seconds.",
-            rules.questions.len(),
-            rules.pass_score,
-            rules.duration_secs
+            rules.max_score, rules.pass_score, rules.duration_secs
         )
     } else {
         format!(
             "共 {} 题，答对 {} 题即可抽奖，限时 {} 秒。",
-            rules.questions.len(),
-            rules.pass_score,
-            rules.duration_secs
+            rules.max_score, rules.pass_score, rules.duration_secs
         )
     };
     let choose = move |option: usize| {

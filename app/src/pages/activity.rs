@@ -16,9 +16,9 @@ use crate::components::scratch_card::ScratchCard;
 use crate::components::slot_machine::SlotMachine;
 use crate::components::status::{ErrorBox, Loading};
 use crate::components::wheel::Wheel;
-use crate::format::datetime_cn;
 use crate::i18n::t;
 use crate::session::{self, SignIn};
+use huodong_shared::format::datetime_cn;
 
 /// What a game component gets: the activity and the player's token.
 #[derive(Clone)]
@@ -87,9 +87,13 @@ pub fn ActivityPage(id: String) -> impl IntoView {
         }
     });
     move || match (activity.get(), who.get()) {
-        (Some(Err(error)), _) => view! { <ErrorBox error /> }.into_any(),
+        (Some(Err(error)), _) => {
+            crate::theme::drop_shell();
+            view! { <ErrorBox error /> }.into_any()
+        }
         (Some(Ok(a)), Some(who)) => {
             crate::theme::apply(&a.theme);
+            crate::theme::drop_shell();
             view! {
                 <article class="activity" data-kind=a.kind.as_str()>
                     <header class="hero">

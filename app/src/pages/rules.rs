@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::prize_list::PrizeList;
 use crate::components::status::{ErrorBox, Loading};
-use crate::format::datetime_cn;
 use crate::i18n::{english, t};
+use huodong_shared::format::datetime_cn;
 
 /// The rules of one activity.
 #[component]

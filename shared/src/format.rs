@@ -1,4 +1,5 @@
-//! Formatting for players: dates in the activity's zone, odds as percentages.
+//! Formatting for players, shared by the app and the server-rendered first
+//! screen: dates in UTC+8 (Asia/Shanghai), calendar days, odds as percentages.
 
 /// `2026-11-11 00:00`-style text for a unix time, in UTC+8 (Asia/Shanghai has
 /// no daylight saving, so a fixed offset is exact there).

@@ -307,3 +307,80 @@ fn urlencode(text: &str) -> String {
     }
     out
 }
+
+#[tokio::test]
+async fn the_merchant_preview_shows_an_activity_in_a_theme_in_phone_and_pc_frames() {
+    let app = TestApp::spawn_with_bundle().await;
+    let browser = Browser::start(1280, 1000).await;
+    let c = &browser.client;
+    c.goto(&app.url("/preview/demo_wheel?theme=minimal_dark"))
+        .await
+        .expect("open the preview");
+    let chips = c
+        .find_all(Locator::Css("nav a[data-theme-id]"))
+        .await
+        .expect("theme chips");
+    assert!(
+        chips.len() >= 12,
+        "every theme to pick from: {}",
+        chips.len()
+    );
+    for testid in ["phone-frame", "pc-frame"] {
+        let frame = c
+            .find(Locator::Css(&format!("[data-testid={testid}]")))
+            .await
+            .expect("a frame");
+        frame.enter_frame().await.expect("into the frame");
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("[data-testid=preview]"))
+            .await
+            .expect("the activity renders in preview mode");
+        let theme = c
+            .execute(
+                "return document.documentElement.getAttribute('data-theme');",
+                vec![],
+            )
+            .await
+            .expect("theme");
+        assert_eq!(theme, json!("minimal_dark"), "{testid}");
+        let background = c
+            .execute(
+                "return getComputedStyle(document.body).backgroundColor;",
+                vec![],
+            )
+            .await
+            .expect("background");
+        assert_ne!(
+            background,
+            json!("rgb(255, 244, 230)"),
+            "{testid}: the theme's colours, not the default's"
+        );
+        if testid == "phone-frame" {
+            // The game renders, and a press explains it is a preview.
+            c.find(Locator::Css("[data-testid=draw-button]"))
+                .await
+                .expect("the wheel's button")
+                .click()
+                .await
+                .expect("press");
+            let dialog = c
+                .wait()
+                .at_most(Duration::from_secs(5))
+                .for_element(Locator::Css("[data-testid=result]"))
+                .await
+                .expect("a dialog");
+            assert!(dialog.text().await.expect("text").contains("预览模式"));
+        }
+        c.enter_parent_frame().await.expect("back");
+    }
+    browser.screenshot("preview-minimal_dark").await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM draws").await,
+        0,
+        "a preview never draws"
+    );
+    let unknown = app.api.get("/preview/demo_wheel?theme=nope").await;
+    assert_eq!(unknown.status().as_u16(), 404);
+    browser.close().await;
+}

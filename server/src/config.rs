@@ -57,6 +57,13 @@ pub struct Config {
     #[arg(long, env = "HUODONG_DEMO_PARTNER_URL")]
     pub demo_partner_url: Option<String>,
 
+    /// The WeChat JS-SDK to load on activity pages (e.g.
+    /// `https://res.wx.qq.com/open/js/jweixin-1.6.0.js`), so an activity in a
+    /// mini-program web-view can post to the mini-program
+    /// (`wx.miniProgram`). Off when unset.
+    #[arg(long, env = "HUODONG_WECHAT_JSSDK_URL")]
+    pub wechat_jssdk_url: Option<String>,
+
     /// Maximum database connections in the pool.
     #[arg(long, env = "HUODONG_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -141,6 +148,7 @@ impl Config {
             public_dir: PathBuf::from("public"),
             seed_demo: false,
             demo_partner_url: None,
+            wechat_jssdk_url: None,
             db_max_connections: 8,
             draw_rate_per_user: 0,
             draw_rate_per_ip: 0,

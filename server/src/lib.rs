@@ -201,7 +201,15 @@ async fn first_screen(
         let asset = state.assets.get(href)?;
         String::from_utf8(asset.bytes().to_vec()).ok()
     };
-    Some(shell::inject(index, &view, &theme, english, style))
+    let scripts: Vec<&str> = state
+        .config
+        .wechat_jssdk_url
+        .iter()
+        .map(String::as_str)
+        .collect();
+    Some(shell::inject(
+        index, &view, &theme, english, &scripts, style,
+    ))
 }
 
 /// Opens and migrates the database, seeds the demo if configured, loads the

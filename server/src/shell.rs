@@ -65,6 +65,7 @@ pub fn inject(
     activity: &ActivityView,
     theme: &str,
     english: bool,
+    scripts: &[&str],
     style: impl Fn(&str) -> Option<String>,
 ) -> String {
     let mut html = String::with_capacity(index.len() + 16 * 1024);
@@ -89,6 +90,10 @@ pub fn inject(
             }
         } else if tag.starts_with("<body") {
             html.push_str(tag);
+            // Classic scripts (the WeChat JS-SDK) run before the app starts.
+            for src in scripts {
+                html.push_str(&format!("<script src=\"{}\"></script>", escape(src)));
+            }
             html.push_str(&render(activity, english));
         } else {
             html.push_str(tag);
@@ -126,11 +131,18 @@ mod tests {
             "rules": {}, "fair_commitment": null, "fair_seed": null
         }))
         .expect("a view");
-        let html = inject(index, &view, "kids", false, |href| match href {
-            "/main-1.css" => Some(".a{color:red}".to_owned()),
-            "/themes.css" => Some("[data-theme=kids]{--x:1}".to_owned()),
-            _ => None,
-        });
+        let html = inject(
+            index,
+            &view,
+            "kids",
+            false,
+            &["https://wx.example/jweixin.js"],
+            |href| match href {
+                "/main-1.css" => Some(".a{color:red}".to_owned()),
+                "/themes.css" => Some("[data-theme=kids]{--x:1}".to_owned()),
+                _ => None,
+            },
+        );
         assert!(
             html.starts_with(r#"<!doctype html><html lang="zh-CN" data-theme="kids" lang=zh-CN>"#)
         );
@@ -138,7 +150,9 @@ mod tests {
             html.contains("<style>.a{color:red}</style><style>[data-theme=kids]{--x:1}</style>")
         );
         assert!(html.contains("<link href=/app.js rel=modulepreload>"));
-        assert!(html.contains(r#"<body><main class="shell" id="huodong-shell""#));
+        assert!(html.contains(
+            r#"<body><script src="https://wx.example/jweixin.js"></script><main class="shell" id="huodong-shell""#
+        ));
         assert!(
             html.contains("&lt;b&gt;大转盘&lt;/b&gt;"),
             "the title is escaped"

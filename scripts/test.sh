@@ -33,7 +33,8 @@ HUODONG_TEST_BACKEND=sqlite cargo test --locked --workspace
 step "tests on PostgreSQL"
 HUODONG_TEST_BACKEND=postgres cargo test --locked --workspace
 
-step "bundle size benchmark"
+step "benchmarks: bundle size, first render"
 cargo run --locked -q -p huodong-bench -- bundle
+cargo run --locked -q -p huodong-bench -- first-render
 
 step "all tests passed"

@@ -28,22 +28,39 @@ fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<CanvasRenderingContext
         .ok()
 }
 
-/// Paints the coating over the whole card.
+/// A theme token's value (`--name` on `<html>`), or `fallback`.
+fn token(name: &str, fallback: &str) -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let root = w.document()?.document_element()?;
+            w.get_computed_style(&root).ok().flatten()
+        })
+        .and_then(|style| style.get_property_value(name).ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// Paints the coating over the whole card, in the theme's colours.
 fn coat(canvas: &web_sys::HtmlCanvasElement) {
     let Some(ctx) = context(canvas) else { return };
     ctx.set_global_composite_operation("source-over").ok();
-    ctx.set_fill_style_str("#b9b9c3");
+    ctx.set_fill_style_str(&token("--scratch-cover", "#b9b9c3"));
     ctx.fill_rect(0.0, 0.0, f64::from(W), f64::from(H));
-    ctx.set_fill_style_str("#8d8d99");
+    ctx.set_fill_style_str(&token("--scratch-cover-line", "#8d8d99"));
     for i in 0..12 {
         ctx.fill_rect(f64::from(i * 26), 0.0, 2.0, f64::from(H));
     }
-    ctx.set_fill_style_str("#ffffff");
+    ctx.set_fill_style_str(&token("--scratch-cover-text", "#ffffff"));
     ctx.set_font("bold 22px sans-serif");
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
-    ctx.fill_text("刮 一 刮", f64::from(W) / 2.0, f64::from(H) / 2.0)
-        .ok();
+    ctx.fill_text(
+        t("刮 一 刮", "Scratch here"),
+        f64::from(W) / 2.0,
+        f64::from(H) / 2.0,
+    )
+    .ok();
 }
 
 /// Scratches a 40 px stroke away from `from` to `to` (canvas pixels).

@@ -6,7 +6,7 @@
 //! bundle has loaded (it removes `#huodong-shell`).
 
 use huodong_shared::api::{ActivityView, PrizeKind};
-use huodong_shared::format::{datetime_cn, percent};
+use huodong_shared::format::{datetime_cn, odds};
 
 /// HTML-escapes text for element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -40,7 +40,7 @@ pub fn render(activity: &ActivityView, english: bool) -> String {
             p.kind.as_str(),
             escape(&p.name),
             escape(&quantity),
-            percent(p.probability_ppm),
+            odds(p.probability_ppm),
         ));
     }
     format!(

@@ -68,6 +68,16 @@ pub fn month_grid(year: i64, month: i64) -> Vec<Option<i64>> {
         .collect()
 }
 
+/// The odds a prize list shows: a percentage, or "—" for a prize that is
+/// never drawn (a check-in streak reward).
+pub fn odds(ppm: i64) -> String {
+    if ppm == 0 {
+        "—".to_owned()
+    } else {
+        percent(ppm)
+    }
+}
+
 /// Parts per million as a percentage with up to four decimals: `1.5%`.
 pub fn percent(ppm: i64) -> String {
     let whole = ppm / 10_000;

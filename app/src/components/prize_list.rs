@@ -5,7 +5,7 @@ use huodong_shared::open::ReleaseEvery;
 use leptos::prelude::*;
 
 use crate::i18n::{english, t};
-use huodong_shared::format::percent;
+use huodong_shared::format::odds;
 
 /// A table of prizes: name, quantity, probability.
 #[component]
@@ -36,7 +36,7 @@ pub fn PrizeList(prizes: Vec<PrizeView>) -> impl IntoView {
                         <li class="prize" data-kind=p.kind.as_str()>
                             <span class="prize-name">{p.name}</span>
                             <span class="prize-qty">{quantity}</span>
-                            <span class="prize-odds">{percent(p.probability_ppm)}</span>
+                            <span class="prize-odds">{odds(p.probability_ppm)}</span>
                         </li>
                     }
                 }).collect_view()}

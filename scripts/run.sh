@@ -10,8 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/tools.sh
 ensure_build_tools
 
-log "building the player bundle (trunk build --release)"
+log "building the player bundle and the merchant console (trunk build --release)"
 trunk build --release >&2
+trunk build console/index.html --release true --dist dist/console --public-url /console/ >&2
 log "building the server and the reference partner (cargo build --release)"
 cargo build --release --locked -p huodong-server -p huodong-partner >&2
 

@@ -17,12 +17,13 @@ ensure_browser
 step "format"
 cargo fmt --all -- --check
 
-step "bundle: trunk build --release"
+step "bundles: trunk build --release (player, then the console into dist/console)"
 trunk build --release >&2
+trunk build console/index.html --release true --dist dist/console --public-url /console/ >&2
 
 step "lints"
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo clippy --locked -p huodong-app --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p huodong-app -p huodong-console --target wasm32-unknown-unknown -- -D warnings
 
 step "PostgreSQL"
 ensure_postgres

@@ -207,7 +207,7 @@ impl Assets {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let cache = if url == "/index.html" {
+            let cache = if url.ends_with("/index.html") {
                 NO_CACHE
             } else if is_hashed(&name) {
                 IMMUTABLE

@@ -129,6 +129,24 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
+    // The merchant console is its own bundle (`dist/console/`).
+    if path == "/console" || path.starts_with("/console/") {
+        return match state.assets.get("/console/index.html") {
+            Some(index) => {
+                let mut response = index.respond(&headers);
+                response.headers_mut().insert(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                );
+                response
+            }
+            None => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the console bundle is not built",
+            )
+                .into_response(),
+        };
+    }
     match state.assets.index() {
         Some(index) => {
             let mut response = match first_screen(&state, path, &uri, index).await {

@@ -1,0 +1,602 @@
+//! The template gallery and the activity editor. The editor checks what it
+//! can before sending (each message next to its field) and shows the
+//! server's message — which names the field — for the rest.
+
+use huodong_shared::api::{ActivityKind, PrizeKind};
+use huodong_shared::format::{datetime_cn, days_from_civil};
+use huodong_shared::open::{
+    CheckinRules, CreateActivity, GameRules, Milestone, PrizeInput, QuizQuestion, Rules,
+    UpdateActivity,
+};
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::api;
+use crate::{Screen, Session, first_text, num, text};
+
+/// What each template is for.
+const TEMPLATES: &[(ActivityKind, &str)] = &[
+    (ActivityKind::Wheel, "经典转盘，指针停在服务器抽中的奖品上"),
+    (ActivityKind::NineGrid, "八个奖品格，灯光绕圈停在中奖格"),
+    (ActivityKind::Scratch, "手指刮开涂层，揭晓结果"),
+    (ActivityKind::GoldenEgg, "三选一砸金蛋，节日氛围足"),
+    (ActivityKind::Slot, "三个滚轮，三连即中奖"),
+    (ActivityKind::Checkin, "每日签到、连签奖励、补签"),
+    (ActivityKind::Quiz, "答对足够题目即可抽奖"),
+    (ActivityKind::RedEnvelope, "限时接红包，达到分数即可抽奖"),
+    (ActivityKind::MemoryFlip, "翻牌配对，全部找出即可抽奖"),
+];
+
+/// One prize row of the form (text as typed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrizeRow {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: PrizeKind,
+    /// Probability in percent, as typed.
+    pub percent: String,
+    /// Stock, as typed ("" for unlimited).
+    pub stock: String,
+    /// Points, for points prizes.
+    pub points: String,
+    /// Partner coupon id, for coupon prizes.
+    pub coupon_id: String,
+    /// Needs the partner's winner audit.
+    pub audit: bool,
+}
+
+/// The form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    /// An existing activity's id.
+    pub id: Option<String>,
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Title.
+    pub title: String,
+    /// Start, `yyyy-mm-ddThh:mm` in UTC+8.
+    pub starts: String,
+    /// End.
+    pub ends: String,
+    /// Theme id.
+    pub theme: String,
+    /// Chances per day.
+    pub per_day: String,
+    /// Chances in all ("" for no cap).
+    pub total: String,
+    /// Points per draw.
+    pub cost: String,
+    /// Ask the partner's condition callback.
+    pub condition: bool,
+    /// Provably-fair mode.
+    pub fair: bool,
+    /// Prizes.
+    pub prizes: Vec<PrizeRow>,
+    /// Game rules (quiz and score games), kept from the template or the activity.
+    pub game: Option<GameRules>,
+    /// Check-in rules.
+    pub checkin: Option<CheckinRules>,
+}
+
+fn row(name: &str, kind: PrizeKind, percent: &str, stock: &str) -> PrizeRow {
+    PrizeRow {
+        name: name.to_owned(),
+        kind,
+        percent: percent.to_owned(),
+        stock: stock.to_owned(),
+        points: if kind == PrizeKind::Points {
+            "100".to_owned()
+        } else {
+            String::new()
+        },
+        coupon_id: String::new(),
+        audit: false,
+    }
+}
+
+fn local_input(unix: i64) -> String {
+    datetime_cn(unix).replacen(' ', "T", 1)
+}
+
+/// `yyyy-mm-ddThh:mm` (UTC+8) to unix seconds.
+pub fn parse_local(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, mi) = (t.next()??, t.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || mi > 59 {
+        return None;
+    }
+    Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + mi * 60 - 8 * 3600)
+}
+
+impl Draft {
+    /// A new activity from a template.
+    pub fn from_template(kind: ActivityKind) -> Draft {
+        let now = (js_sys::Date::now() / 1000.0) as i64;
+        let start = now - now % 3600 + 3600;
+        let game = match kind {
+            ActivityKind::Quiz => Some(GameRules {
+                duration_secs: 120,
+                min_secs: 0,
+                pass_score: 2,
+                max_score: 3,
+                max_rate: 1,
+                questions: vec![
+                    QuizQuestion {
+                        text: "双11 是每年的几月几日？".into(),
+                        options: vec![
+                            "11 月 1 日".into(),
+                            "11 月 11 日".into(),
+                            "12 月 12 日".into(),
+                        ],
+                        answer: 1,
+                    },
+                    QuizQuestion {
+                        text: "下列哪个是我们的会员权益？".into(),
+                        options: vec!["积分抵现".into(), "免费停车".into()],
+                        answer: 0,
+                    },
+                    QuizQuestion {
+                        text: "活动期间每天可以参与几次？".into(),
+                        options: vec!["1 次".into(), "3 次".into(), "不限".into()],
+                        answer: 1,
+                    },
+                ],
+            }),
+            ActivityKind::RedEnvelope => Some(GameRules {
+                duration_secs: 20,
+                min_secs: 15,
+                pass_score: 20,
+                max_score: 60,
+                max_rate: 4,
+                questions: Vec::new(),
+            }),
+            ActivityKind::MemoryFlip => Some(GameRules {
+                duration_secs: 90,
+                min_secs: 8,
+                pass_score: 8,
+                max_score: 8,
+                max_rate: 1,
+                questions: Vec::new(),
+            }),
+            _ => None,
+        };
+        let checkin = (kind == ActivityKind::Checkin).then(|| CheckinRules {
+            milestones: vec![
+                Milestone { days: 3, prize: 0 },
+                Milestone { days: 7, prize: 1 },
+            ],
+            makeup_cost: 20,
+            makeup_limit: 2,
+        });
+        let prizes = if kind == ActivityKind::Checkin {
+            vec![
+                row("连签 3 天 · 100 积分", PrizeKind::Points, "0", ""),
+                row("连签 7 天 · 50 元优惠券", PrizeKind::Coupon, "0", "50"),
+            ]
+        } else {
+            vec![
+                row("一等奖 · 蓝牙耳机", PrizeKind::Goods, "1", "5"),
+                row("二等奖 · 50 元优惠券", PrizeKind::Coupon, "5", "50"),
+                row("三等奖 · 100 积分", PrizeKind::Points, "20", ""),
+            ]
+        };
+        Draft {
+            id: None,
+            kind,
+            title: format!("{}活动", kind.name_zh()),
+            starts: local_input(start),
+            ends: local_input(start + 14 * 86_400),
+            theme: "double11".into(),
+            per_day: "3".into(),
+            total: String::new(),
+            cost: "0".into(),
+            condition: false,
+            fair: false,
+            prizes,
+            game,
+            checkin,
+        }
+    }
+
+    /// An existing activity (the console's answer) as a form.
+    pub fn from_activity(v: &Value) -> Draft {
+        let kind = ActivityKind::parse(&first_text(v, &["template", "kind"]))
+            .unwrap_or(ActivityKind::Wheel);
+        let rules: Rules = serde_json::from_value(v["rules"].clone()).unwrap_or_default();
+        let prizes = v["prizes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|p| text(p, "kind") != "thanks")
+            .map(|p| PrizeRow {
+                name: text(p, "name"),
+                kind: serde_json::from_value(p["kind"].clone()).unwrap_or(PrizeKind::Goods),
+                percent: {
+                    let ppm = num(p, "probability_ppm");
+                    huodong_shared::format::percent(ppm)
+                        .trim_end_matches('%')
+                        .to_owned()
+                },
+                stock: p["stock"]
+                    .as_i64()
+                    .or(p["stock_total"].as_i64())
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                points: p["points"]
+                    .as_i64()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                coupon_id: text(p, "coupon_id"),
+                audit: p["audit"].as_bool().unwrap_or(false),
+            })
+            .collect();
+        Draft {
+            id: Some(first_text(v, &["activity_id", "id"])),
+            kind,
+            title: text(v, "title"),
+            starts: local_input(num(v, "starts_at")),
+            ends: local_input(num(v, "ends_at")),
+            theme: text(v, "theme"),
+            per_day: rules.chances_per_day.to_string(),
+            total: rules
+                .chances_total
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            cost: rules.points_cost.to_string(),
+            condition: rules.condition_check,
+            fair: rules.provably_fair,
+            prizes,
+            game: rules.game,
+            checkin: rules.checkin,
+        }
+    }
+}
+
+/// A problem with a field: (field key, message).
+pub type Problem = (String, String);
+
+/// What the editor checks before sending.
+pub fn check(d: &Draft) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut bad = |field: &str, msg: String| out.push((field.to_owned(), msg));
+    let title = d.title.trim().chars().count();
+    if title == 0 || title > 60 {
+        bad("title", format!("标题须为 1 到 60 个字（现在 {title} 个）"));
+    }
+    match (parse_local(&d.starts), parse_local(&d.ends)) {
+        (None, _) => bad("starts", "请填写开始时间".into()),
+        (_, None) => bad("ends", "请填写结束时间".into()),
+        (Some(s), Some(e)) if e <= s => bad("ends", "结束时间须晚于开始时间".into()),
+        _ => {}
+    }
+    if d.per_day
+        .trim()
+        .parse::<i64>()
+        .map_or(true, |n| !(0..=1000).contains(&n))
+    {
+        bad("per_day", "每天次数须为 0 到 1000 的整数".into());
+    }
+    if !d.total.trim().is_empty() && d.total.trim().parse::<i64>().map_or(true, |n| n < 1) {
+        bad("total", "总次数须为正整数，或留空表示不限".into());
+    }
+    if d.cost.trim().parse::<i64>().map_or(true, |n| n < 0) {
+        bad("cost", "积分须为 0 或正整数".into());
+    }
+    let mut sum = 0.0;
+    for (i, p) in d.prizes.iter().enumerate() {
+        let n = i + 1;
+        if p.name.trim().is_empty() {
+            bad(&format!("prize{i}.name"), format!("第 {n} 个奖品缺少名称"));
+        }
+        match p.percent.trim().parse::<f64>() {
+            Ok(x) if (0.0..=100.0).contains(&x) => sum += x,
+            _ => bad(
+                &format!("prize{i}.percent"),
+                format!("第 {n} 个奖品的概率须为 0 到 100 之间的数字"),
+            ),
+        }
+        let stock = p.stock.trim();
+        if stock.is_empty() {
+            if matches!(p.kind, PrizeKind::Goods | PrizeKind::Code) {
+                bad(
+                    &format!("prize{i}.stock"),
+                    format!("第 {n} 个奖品是实物或兑换码，须填写数量"),
+                );
+            }
+        } else if stock.parse::<i64>().map_or(true, |s| s < 0) {
+            bad(
+                &format!("prize{i}.stock"),
+                format!("第 {n} 个奖品的数量不能为负数"),
+            );
+        }
+        if p.kind == PrizeKind::Points && p.points.trim().parse::<i64>().map_or(true, |x| x <= 0) {
+            bad(
+                &format!("prize{i}.points"),
+                format!("第 {n} 个奖品是积分，须填写发放的积分数"),
+            );
+        }
+        if p.kind == PrizeKind::Coupon && p.coupon_id.trim().is_empty() {
+            bad(
+                &format!("prize{i}.coupon_id"),
+                format!("第 {n} 个奖品是优惠券，须填写合作方券 ID"),
+            );
+        }
+    }
+    if sum > 100.0 + 1e-9 {
+        bad(
+            "prizes",
+            format!("奖品概率合计 {sum}%，超过了 100%（余下的是「谢谢参与」）"),
+        );
+    }
+    out
+}
+
+/// The request the form makes.
+pub fn rules_of(d: &Draft) -> Rules {
+    Rules {
+        chances_per_day: d.per_day.trim().parse().unwrap_or(1),
+        chances_total: d.total.trim().parse().ok(),
+        points_cost: d.cost.trim().parse().unwrap_or(0),
+        condition_check: d.condition,
+        provably_fair: d.fair,
+        checkin: d.checkin.clone(),
+        game: d.game.clone(),
+        ..Rules::default()
+    }
+}
+
+fn prizes_of(d: &Draft) -> Vec<PrizeInput> {
+    d.prizes
+        .iter()
+        .map(|p| PrizeInput {
+            name: p.name.trim().to_owned(),
+            kind: p.kind,
+            weight: None,
+            probability: p.percent.trim().parse::<f64>().ok().map(|x| x / 100.0),
+            stock: p.stock.trim().parse().ok(),
+            value: 0,
+            coupon_id: Some(p.coupon_id.trim().to_owned()).filter(|c| !c.is_empty()),
+            points: p.points.trim().parse().ok(),
+            audit: p.audit,
+            per_user_limit: None,
+            codes: if p.kind == PrizeKind::Code {
+                let n: i64 = p.stock.trim().parse().unwrap_or(0);
+                (1..=n.min(10_000))
+                    .map(|k| format!("CODE-{k:05}"))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            image: None,
+            release: None,
+        })
+        .collect()
+}
+
+/// The template gallery.
+#[component]
+pub fn Gallery(screen: RwSignal<Screen>) -> impl IntoView {
+    view! {
+        <div class="bar"><h1>"选择模板"</h1></div>
+        <ul class="gallery" data-testid="gallery">
+            {TEMPLATES.iter().map(|&(kind, about)| view! {
+                <li>
+                    <button class="template" type="button" data-kind=kind.as_str()
+                        on:click=move |_| screen.set(Screen::Edit(Draft::from_template(kind)))>
+                        <strong>{kind.name_zh()}</strong>
+                        <span>{about}</span>
+                    </button>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+const KINDS: &[(PrizeKind, &str)] = &[
+    (PrizeKind::Goods, "实物"),
+    (PrizeKind::Coupon, "优惠券"),
+    (PrizeKind::Points, "积分"),
+    (PrizeKind::Code, "兑换码"),
+];
+
+/// The editor.
+#[component]
+pub fn Editor(
+    session: StoredValue<Session>,
+    screen: RwSignal<Screen>,
+    draft: Draft,
+) -> impl IntoView {
+    let form = RwSignal::new(draft);
+    let themes = RwSignal::new(Vec::<(String, String)>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(Value::Array(list)) = api::themes().await {
+            themes.set(
+                list.iter()
+                    .map(|t| (text(t, "id"), text(t, "name_zh")))
+                    .collect(),
+            );
+        }
+    });
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let server_error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let problem = move |field: &'static str| {
+        move || problems.with(|p| p.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))
+    };
+    let save = move |_| {
+        let d = form.get_untracked();
+        let found = check(&d);
+        problems.set(found.clone());
+        server_error.set(None);
+        if !found.is_empty() {
+            return;
+        }
+        saving.set(true);
+        let token = session.with_value(|s| s.token.clone());
+        leptos::task::spawn_local(async move {
+            let starts_at = parse_local(&d.starts).unwrap_or(0);
+            let ends_at = parse_local(&d.ends).unwrap_or(0);
+            let answer = match &d.id {
+                None => {
+                    api::create(
+                        &token,
+                        &CreateActivity {
+                            template: d.kind,
+                            title: d.title.trim().to_owned(),
+                            starts_at,
+                            ends_at,
+                            timezone: None,
+                            rules: rules_of(&d),
+                            prizes: prizes_of(&d),
+                            theme: Some(d.theme.clone()),
+                            // The console session's merchant, set by the server.
+                            merchant_id: None,
+                        },
+                    )
+                    .await
+                }
+                Some(id) => {
+                    api::update(
+                        &token,
+                        &UpdateActivity {
+                            activity_id: id.clone(),
+                            title: Some(d.title.trim().to_owned()),
+                            starts_at: Some(starts_at),
+                            ends_at: Some(ends_at),
+                            timezone: None,
+                            rules: Some(rules_of(&d)),
+                            prizes: Some(prizes_of(&d)),
+                            theme: Some(d.theme.clone()),
+                        },
+                    )
+                    .await
+                }
+            };
+            saving.set(false);
+            match answer {
+                Ok(v) => screen.set(Screen::Detail(first_text(&v, &["activity_id", "id"]))),
+                Err(e) => server_error.set(Some(e.msg)),
+            }
+        });
+    };
+
+    let field = move |label: &'static str,
+                      key: &'static str,
+                      get: fn(&Draft) -> String,
+                      set: fn(&mut Draft, String),
+                      kind: &'static str| {
+        view! {
+            <label class="field" class:invalid=move || problem(key)().is_some()>
+                <span class="label">{label}</span>
+                <input type=kind data-field=key prop:value=move || form.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| set(d, v)); } />
+                <span class="problem" role="alert">{problem(key)}</span>
+            </label>
+        }
+    };
+
+    let prize_rows = move || {
+        let count = form.with(|d| d.prizes.len());
+        (0..count).map(|i| {
+            let get = move |f: fn(&PrizeRow) -> String| move || form.with(|d| d.prizes.get(i).map(f).unwrap_or_default());
+            let set = move |f: fn(&mut PrizeRow, String)| move |ev: leptos::ev::Event| {
+                let v = event_target_value(&ev);
+                form.update(|d| if let Some(p) = d.prizes.get_mut(i) { f(p, v) });
+            };
+            let err = move |what: &'static str| move || problems.with(|p| p.iter().find(|(f, _)| *f == format!("prize{i}.{what}")).map(|(_, m)| m.clone()));
+            view! {
+                <tr data-testid="prize-row">
+                    <td><input aria-label="奖品名称" data-field="prize-name" prop:value=get(|p| p.name.clone()) on:input=set(|p, v| p.name = v) /></td>
+                    <td>
+                        <select aria-label="奖品类型" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            form.update(|d| if let Some(p) = d.prizes.get_mut(i) { p.kind = PrizeKind::parse(&v).unwrap_or(PrizeKind::Goods) });
+                        }>
+                            {KINDS.iter().map(|&(k, name)| view! {
+                                <option value=k.as_str() selected=move || form.with(|d| d.prizes.get(i).map(|p| p.kind) == Some(k))>{name}</option>
+                            }).collect_view()}
+                        </select>
+                    </td>
+                    <td><input aria-label="概率 %" data-field="prize-percent" inputmode="decimal" prop:value=get(|p| p.percent.clone()) on:input=set(|p, v| p.percent = v) /></td>
+                    <td><input aria-label="数量" data-field="prize-stock" inputmode="numeric" placeholder="不限" prop:value=get(|p| p.stock.clone()) on:input=set(|p, v| p.stock = v) /></td>
+                    <td><input aria-label="积分 / 券 ID" placeholder="积分或券 ID" prop:value=move || form.with(|d| d.prizes.get(i).map(|p| if p.kind == PrizeKind::Coupon { p.coupon_id.clone() } else { p.points.clone() }).unwrap_or_default())
+                        on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { if p.kind == PrizeKind::Coupon { p.coupon_id = v } else { p.points = v } }); } /></td>
+                    <td class="center"><input type="checkbox" aria-label="需审核" prop:checked=move || form.with(|d| d.prizes.get(i).is_some_and(|p| p.audit))
+                        on:change=move |ev| { let on = event_target_checked(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { p.audit = on }); } /></td>
+                    <td><button class="link danger" type="button" aria-label="删除奖品" on:click=move |_| form.update(|d| { if i < d.prizes.len() { d.prizes.remove(i); } })>"删除"</button></td>
+                    <td class="problem" role="alert">{err("name")}{err("percent")}{err("stock")}{err("points")}{err("coupon_id")}</td>
+                </tr>
+            }
+        }).collect_view()
+    };
+
+    let thanks = move || {
+        let sum: f64 = form.with(|d| {
+            d.prizes
+                .iter()
+                .filter_map(|p| p.percent.trim().parse::<f64>().ok())
+                .sum()
+        });
+        format!("谢谢参与：{:.2}%", (100.0 - sum).max(0.0))
+    };
+
+    view! {
+        <div class="bar">
+            <h1>{move || if form.with(|d| d.id.is_some()) { "编辑活动" } else { "新建活动" }}</h1>
+            <span class="badge">{move || form.with(|d| d.kind.name_zh())}</span>
+        </div>
+        <form class="card editor" data-testid="editor" on:submit=|ev| ev.prevent_default()>
+            <fieldset>
+                <legend>"基本信息"</legend>
+                {field("活动标题", "title", |d| d.title.clone(), |d, v| d.title = v, "text")}
+                {field("开始时间（北京时间）", "starts", |d| d.starts.clone(), |d, v| d.starts = v, "datetime-local")}
+                {field("结束时间（北京时间）", "ends", |d| d.ends.clone(), |d, v| d.ends = v, "datetime-local")}
+                <label class="field">
+                    <span class="label">"主题"</span>
+                    <select data-field="theme" on:change=move |ev| { let v = event_target_value(&ev); form.update(|d| d.theme = v); }>
+                        {move || themes.get().into_iter().map(|(id, name)| {
+                            let chosen = id.clone();
+                            view! { <option value=id selected=move || form.with(|d| d.theme == chosen)>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>"参与规则"</legend>
+                {field("每人每天次数", "per_day", |d| d.per_day.clone(), |d, v| d.per_day = v, "number")}
+                {field("每人总次数（留空不限）", "total", |d| d.total.clone(), |d, v| d.total = v, "number")}
+                {field("每次消耗积分", "cost", |d| d.cost.clone(), |d, v| d.cost = v, "number")}
+                <label class="check"><input type="checkbox" prop:checked=move || form.with(|d| d.condition)
+                    on:change=move |ev| { let on = event_target_checked(&ev); form.update(|d| d.condition = on); } />"参与前询问合作方资格（condition 回调）"</label>
+                <label class="check"><input type="checkbox" prop:checked=move || form.with(|d| d.fair)
+                    on:change=move |ev| { let on = event_target_checked(&ev); form.update(|d| d.fair = on); } />"可证明公平（开始前公布种子哈希，结束后公开种子）"</label>
+            </fieldset>
+            <fieldset>
+                <legend>"奖品"</legend>
+                <table class="table prizes-table">
+                    <thead><tr><th>"名称"</th><th>"类型"</th><th>"概率 %"</th><th>"数量"</th><th>"积分 / 券 ID"</th><th>"需审核"</th><th></th><th></th></tr></thead>
+                    <tbody>{prize_rows}</tbody>
+                </table>
+                <p class="muted" data-testid="thanks-share">{thanks}</p>
+                <p class="problem" role="alert">{problem("prizes")}</p>
+                <button class="button secondary" type="button" data-testid="add-prize"
+                    on:click=move |_| form.update(|d| d.prizes.push(row("", PrizeKind::Goods, "1", "1")))>"添加奖品"</button>
+            </fieldset>
+            {move || server_error.get().map(|e| view! { <p class="error" role="alert" data-testid="server-error">{e}</p> })}
+            {move || (!problems.with(Vec::is_empty)).then(|| view! {
+                <p class="error" role="alert" data-testid="problems">{move || format!("还有 {} 处需要修改，见标红的字段", problems.with(Vec::len))}</p>
+            })}
+            <div class="actions">
+                <button class="button" type="button" data-testid="save" disabled=move || saving.get() on:click=save>
+                    {move || if saving.get() { "保存中…" } else { "保存" }}
+                </button>
+                <button class="button secondary" type="button" on:click=move |_| screen.set(Screen::List)>"取消"</button>
+            </div>
+        </form>
+    }
+}

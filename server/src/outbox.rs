@@ -261,7 +261,12 @@ async fn wait_settled(state: &AppState, key: &str) {
     }
 }
 
-/// Runs the delivery loop until the task is aborted.
+/// How long the worker lets wake-ups gather before it claims again.
+const WAKE_COALESCE: Duration = Duration::from_millis(20);
+
+/// Runs the delivery loop until the task is aborted: claims due rows
+/// (leased), delivers them, and sleeps until woken or 250 ms pass when there
+/// is nothing to do.
 pub async fn run_worker(state: AppState) {
     loop {
         let claimed = claim_due(&state.db, lease_ms(&state)).await;
@@ -275,9 +280,14 @@ pub async fn run_worker(state: AppState) {
                 while set.join_next().await.is_some() {}
             }
             Ok(_) => {
-                let _ =
+                let woken =
                     tokio::time::timeout(Duration::from_millis(250), state.outbox_wake.notified())
                         .await;
+                if woken.is_ok() {
+                    // Let the wake-ups of a burst of draws coalesce into one
+                    // claim (what a player waits for is delivered inline).
+                    tokio::time::sleep(WAKE_COALESCE).await;
+                }
             }
             Err(err) => {
                 tracing::warn!(error = %err, "claiming outbox rows failed");

@@ -2,6 +2,7 @@
 
 pub mod checkin;
 pub mod golden_egg;
+pub mod live_wait;
 pub mod memory_flip;
 pub mod my_prizes;
 pub mod nine_grid;

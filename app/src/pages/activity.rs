@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::checkin::CheckinCalendar;
 use crate::components::golden_egg::GoldenEgg;
+use crate::components::live_wait::LiveWait;
 use crate::components::memory_flip::MemoryFlip;
 use crate::components::nine_grid::NineGrid;
 use crate::components::player_bar::PlayerBar;
@@ -51,6 +52,7 @@ fn game(activity: &std::sync::Arc<ActivityView>, who: &SignIn) -> Option<AnyView
         ActivityKind::Quiz => view! { <Quiz play /> }.into_any(),
         ActivityKind::RedEnvelope => view! { <RedEnvelope play /> }.into_any(),
         ActivityKind::MemoryFlip => view! { <MemoryFlip play /> }.into_any(),
+        ActivityKind::Live => view! { <LiveWait play /> }.into_any(),
         _ => return None,
     })
 }

@@ -41,8 +41,23 @@ fn find(binary: &str, fallbacks: &[&str]) -> String {
 
 impl Browser {
     /// Starts ChromeDriver and a headless Chromium with a fresh profile, with a
-    /// window of `width`×`height` CSS pixels.
+    /// window of `width`×`height` CSS pixels. Chromium's window is never
+    /// narrower than 500 pixels, and its page is shorter than the window:
+    /// [`Browser::phone`] gives the page an exact size.
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::launch(width, height, None).await
+    }
+
+    /// As [`Browser::start`], with the page emulating a phone's screen of
+    /// exactly `width`×`height` CSS pixels (device pixel ratio 1).
+    pub async fn phone(width: u32, height: u32) -> Browser {
+        let metrics = serde_json::json!({
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0, "touch": false}
+        });
+        Browser::launch(width.max(500), height + 200, Some(metrics)).await
+    }
+
+    async fn launch(width: u32, height: u32, emulation: Option<serde_json::Value>) -> Browser {
         let driver_path = find("chromedriver", &["/usr/bin/chromedriver"]);
         let chromium = find("chromium", &["/usr/bin/chromium"]);
         let port = free_port();
@@ -55,7 +70,7 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("profile dir");
-        let caps = serde_json::json!({
+        let mut caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": [
@@ -67,6 +82,9 @@ impl Browser {
                 ]
             }
         });
+        if let Some(emulation) = emulation {
+            caps["goog:chromeOptions"]["mobileEmulation"] = emulation;
+        }
         let caps = match caps {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("capabilities are an object"),

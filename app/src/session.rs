@@ -50,14 +50,28 @@ fn ticket_in_url() -> Option<String> {
     params.get("ticket").filter(|t| !t.is_empty())
 }
 
-/// Takes the one-time ticket out of the address bar (it is spent).
+/// Takes the one-time ticket out of the address bar (it is spent), keeping
+/// the rest of the query (`theme`, `lang`, `embed`…).
 fn forget_ticket_in_url() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let path = window.location().pathname().unwrap_or_default();
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let rest = web_sys::UrlSearchParams::new_with_str(&search)
+        .map(|params| {
+            params.delete("ticket");
+            String::from(params.to_string())
+        })
+        .unwrap_or_default();
+    let url = if rest.is_empty() {
+        path
+    } else {
+        format!("{path}?{rest}")
+    };
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

@@ -189,6 +189,7 @@ pub struct Theme {
 
 /// What `GET /api/v1/themes` lists for each theme.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThemeSummary {
     /// The value of `data-theme`.
     pub id: String,
@@ -770,7 +771,7 @@ fn color_spans(value: &str) -> Result<Vec<(usize, usize)>, String> {
         let starts_word = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-');
         let function = COLOR_FUNCTIONS
             .iter()
-            .find(|f| starts_word && lower[i..].starts_with(**f));
+            .find(|f| starts_word && bytes[i..].starts_with(f.as_bytes()));
         if let Some(function) = function {
             if !function.starts_with("rgb") {
                 return Err(format!(
@@ -778,8 +779,9 @@ fn color_spans(value: &str) -> Result<Vec<(usize, usize)>, String> {
                     &function[..function.len() - 1]
                 ));
             }
-            let end = lower[i..]
-                .find(')')
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| b == b')')
                 .map(|e| i + e + 1)
                 .ok_or_else(|| "an unclosed rgb(".to_owned())?;
             spans.push((i, end));
@@ -1158,13 +1160,27 @@ mod tests {
     }
 
     #[test]
-    fn the_stylesheet_reads_only_tokens_and_hard_codes_no_design() {
+    fn the_stylesheets_read_only_tokens_and_hard_code_no_design() {
         let css = uncommented(&std::fs::read_to_string(MAIN_CSS).expect("app/style/main.css"));
         let root_end = css.find(":root {").expect(":root")
             + css[css.find(":root {").expect(":root")..]
                 .find('}')
                 .expect("}");
-        let rules = &css[root_end..];
+        only_tokens(&css, &css[root_end..]);
+        let kinds = uncommented(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../app/style/kinds.css"
+            ))
+            .expect("app/style/kinds.css"),
+        );
+        assert!(!kinds.contains(":root"), "kinds.css sets no tokens");
+        only_tokens(&kinds, &kinds);
+    }
+
+    /// `css` reads only tokens; `rules` (its part outside `:root`) hard-codes
+    /// no colour, font, shadow or radius.
+    fn only_tokens(css: &str, rules: &str) {
         // Every var(--x) is a token.
         for (i, _) in css.match_indices("var(--") {
             let name: String = css[i + 6..]
@@ -1176,16 +1192,19 @@ mod tests {
                 "var(--{name}) is not a token"
             );
         }
-        // Outside :root, no colour literal, font list or shadow colour.
-        let colors = color_spans(rules).expect("parsable");
-        assert!(
-            colors.is_empty(),
-            "hard-coded colours: {:?}",
-            colors
-                .iter()
-                .map(|&(s, e)| &rules[s..e])
-                .collect::<Vec<_>>()
-        );
+        // Outside :root, no colour literal (in any declaration's value),
+        // font list or shadow colour.
+        let colors: Vec<&str> = rules
+            .split([';', '{', '}'])
+            .filter_map(|decl| decl.split_once(':').map(|(_, value)| value))
+            .flat_map(|value| {
+                color_spans(value)
+                    .expect("parsable")
+                    .into_iter()
+                    .map(move |(s, e)| &value[s..e])
+            })
+            .collect();
+        assert!(colors.is_empty(), "hard-coded colours: {colors:?}");
         for decl in rules.split([';', '{', '}']) {
             let Some((property, value)) = decl.split_once(':') else {
                 continue;

@@ -315,7 +315,11 @@ fn shown(outcome: Outcome) -> Shown {
                 format!("本局得分 {}。", result.score)
             };
             let miss = if result.passed {
-                thanks()
+                t(
+                    "闯关成功！这次抽奖没有抽中，下次好运",
+                    "Well played! The draw gave nothing this time",
+                )
+                .to_owned()
             } else {
                 t(
                     "没有达到抽奖分数，再接再厉！",

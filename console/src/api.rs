@@ -106,10 +106,16 @@ pub async fn winners(token: &str, id: &str, q: &str) -> Result<Value, ApiError> 
     get(token, &format!("/activities/{id}/winners?q={q}")).await
 }
 
-/// The winners' CSV, as a link the browser downloads (the token rides in
-/// the query: a download link cannot carry a header).
-pub fn winners_csv_url(token: &str, id: &str) -> String {
-    format!("{BASE}/activities/{id}/winners.csv?token={token}")
+/// A one-time link to the winners' CSV (a download cannot carry the
+/// bearer header): `{url, expires_in}`.
+pub async fn export(token: &str, id: &str, q: &str) -> Result<Value, ApiError> {
+    let q = js_sys::encode_uri_component(q);
+    post(
+        token,
+        &format!("/activities/{id}/export?q={q}"),
+        &serde_json::json!({}),
+    )
+    .await
 }
 
 /// The themes to pick from.

@@ -50,7 +50,7 @@ fn hours_of(stats: &Value) -> Vec<(String, i64, i64)> {
                 .chars()
                 .take(5)
                 .collect();
-            (label, num(h, "draws"), num(h, "winners"))
+            (label, num(h, "draws"), num(h, "wins"))
         })
         .collect()
 }
@@ -70,6 +70,8 @@ pub fn Detail(
     let query = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     let theme = RwSignal::new(String::new());
+    // The one-time CSV link, once made.
+    let download = RwSignal::new(None::<(String, i64)>);
     {
         let (token, id) = (token.clone(), id.clone());
         Effect::new(move |_| {
@@ -115,7 +117,19 @@ pub fn Detail(
             });
         }
     };
-    let csv = api::winners_csv_url(&token, &id);
+    let export = {
+        let (token, id) = (token.clone(), id.clone());
+        move |_| {
+            let (token, id) = (token.clone(), id.clone());
+            let q = query.get_untracked();
+            leptos::task::spawn_local(async move {
+                match api::export(&token, &id, &q).await {
+                    Ok(link) => download.set(Some((text(&link, "url"), num(&link, "expires_in")))),
+                    Err(e) => message.set(Some(e.msg)),
+                }
+            });
+        }
+    };
     let preview_id = id.clone();
 
     let head = move || {
@@ -156,7 +170,7 @@ pub fn Detail(
             Err(e) => view! { <p class="error">{e.msg}</p> }.into_any(),
             Ok(v) => {
                 let totals = if v["totals"].is_object() { v["totals"].clone() } else { v.clone() };
-                let cards = [("浏览", "views"), ("参与人数", "participants"), ("抽奖次数", "draws"), ("中奖次数", "winners")]
+                let cards = [("浏览", "views"), ("参与人数", "participants"), ("抽奖次数", "draws"), ("中奖次数", "wins")]
                     .map(|(label, key)| view! {
                         <div class="figure" data-figure=key><span class="figure-value">{num(&totals, key)}</span><span class="figure-label">{label}</span></div>
                     });
@@ -188,7 +202,7 @@ pub fn Detail(
         winners.get().map(|w| match w {
             Err(e) => view! { <p class="error">{e.msg}</p> }.into_any(),
             Ok(v) => {
-                let items = v["items"].as_array().or(v.as_array()).cloned().unwrap_or_default();
+                let items = v["list"].as_array().cloned().unwrap_or_default();
                 if items.is_empty() {
                     return view! { <p class="muted" data-testid="no-winners">"暂无中奖记录"</p> }.into_any();
                 }
@@ -199,7 +213,7 @@ pub fn Detail(
                             <tr>
                                 <td>{text(&r, "u_id")}</td>
                                 <td>{text(&r, "nickname")}</td>
-                                <td>{first_text(&r, &["prize", "prize_name", "name"])}</td>
+                                <td>{first_text(&r, &["prize_name", "prize", "name"])}</td>
                                 <td class="muted">{huodong_shared::format::datetime_cn(r["won_at"].as_i64().or(r["at"].as_i64()).or(r["created_at"].as_i64()).unwrap_or(0))}</td>
                                 <td>{text(&r, "delivery")}</td>
                             </tr>
@@ -221,8 +235,14 @@ pub fn Detail(
                 <span class="spacer"></span>
                 <input type="search" placeholder="搜索用户 ID、昵称或奖品" aria-label="搜索中奖名单" data-testid="winner-search"
                     on:change=move |ev| query.set(event_target_value(&ev)) />
-                <a class="button secondary" href=csv download="winners.csv" data-testid="export">"导出 CSV"</a>
+                <button class="button secondary" type="button" data-testid="export" on:click=export>"导出 CSV"</button>
             </div>
+            {move || download.get().map(|(url, secs)| view! {
+                <p class="note">
+                    <a href=url download="winners.csv" data-testid="download" on:click=move |_| download.set(None)>"下载中奖名单 CSV"</a>
+                    {format!("（链接 {} 分钟内有效，只能使用一次）", (secs + 59) / 60)}
+                </p>
+            })}
             {winner_rows}
         </section>
         <section class="card">

@@ -63,7 +63,7 @@ async fn sign_in() -> Result<Session, ApiError> {
         let answer = api::session(&ticket).await?;
         let session = Session {
             token: text(&answer, "token"),
-            merchant: first_text(&answer, &["merchant_name", "name", "merchant_id"]),
+            merchant: first_text(&answer["merchant"], &["name", "merchant_id"]),
         };
         if let Some(s) = storage() {
             let _ = s.set_item(KEY, &format!("{}\n{}", session.token, session.merchant));
@@ -169,7 +169,7 @@ fn ActivityList(session: StoredValue<Session>, screen: RwSignal<Screen>) -> impl
             None => view! { <p class="loading">"加载中…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="error" role="alert">{e.msg}</p> }.into_any(),
             Some(Ok(v)) => {
-                let items = v.as_array().cloned().or_else(|| v["items"].as_array().cloned()).unwrap_or_default();
+                let items = v["list"].as_array().cloned().unwrap_or_default();
                 if items.is_empty() {
                     return view! { <p class="empty">"还没有活动，从模板新建一个吧"</p> }.into_any();
                 }

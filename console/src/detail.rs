@@ -181,7 +181,7 @@ pub fn Detail(
                         <h2>"实时数据"</h2>
                         <div class="figures" data-testid="figures">{cards.into_iter().collect_view()}</div>
                         <h3>"按小时"</h3>
-                        {if hours.is_empty() { view! { <p class="muted">"还没有数据"</p> }.into_any() } else { chart(&hours).into_any() }}
+                        {if hours.iter().all(|h| h.1 == 0 && h.2 == 0) { view! { <p class="muted">"还没有数据"</p> }.into_any() } else { chart(&hours).into_any() }}
                         <p class="legend"><span class="key draws"></span>"抽奖" <span class="key winners"></span>"中奖"</p>
                         <h3>"库存"</h3>
                         <table class="table" data-testid="stock">

@@ -175,12 +175,12 @@ impl Draft {
         let prizes = if kind == ActivityKind::Checkin {
             vec![
                 row("连签 3 天 · 100 积分", PrizeKind::Points, "0", ""),
-                row("连签 7 天 · 50 元优惠券", PrizeKind::Coupon, "0", "50"),
+                row("连签 7 天 · 300 积分", PrizeKind::Points, "0", "50"),
             ]
         } else {
             vec![
                 row("一等奖 · 蓝牙耳机", PrizeKind::Goods, "1", "5"),
-                row("二等奖 · 50 元优惠券", PrizeKind::Coupon, "5", "50"),
+                row("二等奖 · 500 积分", PrizeKind::Points, "5", "50"),
                 row("三等奖 · 100 积分", PrizeKind::Points, "20", ""),
             ]
         };
@@ -364,14 +364,7 @@ fn prizes_of(d: &Draft) -> Vec<PrizeInput> {
             points: p.points.trim().parse().ok(),
             audit: p.audit,
             per_user_limit: None,
-            codes: if p.kind == PrizeKind::Code {
-                let n: i64 = p.stock.trim().parse().unwrap_or(0);
-                (1..=n.min(10_000))
-                    .map(|k| format!("CODE-{k:05}"))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            codes: Vec::new(),
             image: None,
             release: None,
         })
@@ -401,7 +394,6 @@ const KINDS: &[(PrizeKind, &str)] = &[
     (PrizeKind::Goods, "实物"),
     (PrizeKind::Coupon, "优惠券"),
     (PrizeKind::Points, "积分"),
-    (PrizeKind::Code, "兑换码"),
 ];
 
 /// The editor.

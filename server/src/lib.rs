@@ -7,17 +7,21 @@ pub mod cache;
 pub mod checkin;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod draw;
 pub mod error;
 pub mod game;
 pub mod ids;
+pub mod merchants;
 pub mod metrics;
 pub mod open;
+pub mod openapi;
 pub mod outbox;
 pub mod partner;
 pub mod preview;
 pub mod risk;
+pub mod routes;
 pub mod seed;
 pub mod session;
 pub mod shell;
@@ -57,6 +61,8 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics::endpoint))
         .merge(activities::router())
         .merge(open::router())
+        .merge(console::router())
+        .merge(openapi::router())
         .merge(session::router())
         .merge(draw::router())
         .merge(checkin::router())
@@ -138,6 +144,13 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("no-referrer"),
                 );
+                // Only the partner of the ticket may frame it.
+                let policy = console::frame_ancestors(&state, uri.query()).await;
+                if let Ok(value) = HeaderValue::from_str(&policy) {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, value);
+                }
                 response
             }
             None => (
@@ -288,6 +301,9 @@ async fn sweep_forever(state: AppState) {
     loop {
         tick.tick().await;
         state.limiters.shrink();
+        if let Err(err) = console::sweep_expired(&db).await {
+            tracing::warn!(error = %err, "sweeping expired console rows failed");
+        }
         if let Err(err) = open::sweep_expired(&db).await {
             tracing::warn!(error = %err, "sweeping expired rows failed");
         }

@@ -157,6 +157,7 @@ macro_rules! review_status {
 pub(crate) use review_status;
 
 /// `risk/blacklist`: add or remove a user or address.
+#[utoipa::path(post, path = "/open/v1/risk/blacklist", tag = "open", request_body = BlacklistChange, responses((status = 200, body = RiskList)))]
 pub async fn blacklist(
     State(state): State<AppState>,
     signed: Signed<BlacklistChange>,
@@ -213,6 +214,7 @@ pub async fn blacklist(
 }
 
 /// `risk/list`: the blacklist and the review list of an activity.
+#[utoipa::path(post, path = "/open/v1/risk/list", tag = "open", request_body = huodong_shared::open::ActivityRef, responses((status = 200, body = RiskList)))]
 pub async fn list(
     State(state): State<AppState>,
     signed: Signed<huodong_shared::open::ActivityRef>,

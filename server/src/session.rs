@@ -94,6 +94,13 @@ async fn exchange(
             .bind(now + SESSION_TTL_SECS)
             .execute(&mut *tx)
             .await?;
+        // An opened activity page, for the figures (data/stats).
+        sqlx::query("INSERT INTO activity_views (activity_id, player_id, created_at) VALUES ($1, $2, $3)")
+            .bind(redeemed.activity_id)
+            .bind(redeemed.player_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         let player: Player = sqlx::query_as(
             "SELECT id AS player_id, partner_id, u_id, nickname, avatar FROM players WHERE id = $1",
         )

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kind (template) of an activity: which game the app renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     /// 大转盘, wheel of fortune.
@@ -88,6 +89,7 @@ impl ActivityKind {
 
 /// Where an activity is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityStatus {
     /// Being edited; not playable.
@@ -122,6 +124,7 @@ impl ActivityStatus {
 
 /// What a prize is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PrizeKind {
     /// 谢谢参与: no prize.
@@ -163,6 +166,7 @@ impl PrizeKind {
 
 /// A prize as the public rules page and the player app show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrizeView {
     /// Stable id within the activity.
     pub id: i64,
@@ -182,6 +186,7 @@ pub struct PrizeView {
 
 /// An activity as the player app and the rules page show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityView {
     /// Public id, e.g. `act_…`.
     pub id: String,
@@ -215,6 +220,7 @@ pub struct ActivityView {
 
 /// `POST /api/v1/session`: exchange a launch ticket for a session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRequest {
     /// The one-time ticket from the play URL.
     pub ticket: String,
@@ -223,6 +229,7 @@ pub struct SessionRequest {
 /// A session: send `token` as `Authorization: Bearer …` (no cookie, so it
 /// works in iframes whose third-party cookies are blocked).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The bearer token.
     pub token: String,
@@ -240,6 +247,7 @@ pub struct SessionInfo {
 
 /// `POST /api/v1/activities/{id}/draw`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawRequest {
     /// A key the app makes per press of the button: a retry with the same key
     /// returns the same draw and never draws twice.
@@ -248,6 +256,7 @@ pub struct DrawRequest {
 
 /// How many draws a player has left.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Chances {
     /// Left today from the daily allowance.
     pub today_left: i64,
@@ -266,6 +275,7 @@ impl Chances {
 
 /// A prize a player won.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WonPrize {
     /// The draw that won it.
     pub draw_id: i64,
@@ -291,6 +301,7 @@ pub struct WonPrize {
 
 /// The result of one draw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawResult {
     /// The draw's id.
     pub draw_id: i64,
@@ -304,6 +315,7 @@ pub struct DrawResult {
 
 /// `GET /api/v1/activities/{id}/me`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyState {
     /// The partner's user id.
     pub u_id: String,
@@ -319,6 +331,7 @@ pub struct MyState {
 
 /// A player's check-in calendar.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckinState {
     /// Today in the activity's zone, as `yyyymmdd`.
     pub today: i64,
@@ -334,6 +347,7 @@ pub struct CheckinState {
 
 /// `POST /api/v1/activities/{id}/checkin/makeup`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MakeupRequest {
     /// The missed day, `yyyymmdd`, before today and within the activity.
     pub day: i64,
@@ -341,6 +355,7 @@ pub struct MakeupRequest {
 
 /// The result of a check-in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckinResult {
     /// The day checked in, `yyyymmdd`.
     pub day: i64,
@@ -352,6 +367,7 @@ pub struct CheckinResult {
 
 /// `POST /api/v1/activities/{id}/game/start`: a round of a score game or quiz.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GameRound {
     /// The round's id, sent back with the score.
     pub round_id: String,
@@ -371,6 +387,7 @@ pub struct GameRound {
 
 /// A quiz question as the player sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizQuestionView {
     /// The question.
     pub text: String,
@@ -380,6 +397,7 @@ pub struct QuizQuestionView {
 
 /// `POST /api/v1/activities/{id}/game/finish`: the end of a round.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GameFinish {
     /// The round, from [`GameRound`].
     pub round_id: String,
@@ -395,6 +413,7 @@ pub struct GameFinish {
 /// What a finished round came to. Finishing the same round again answers
 /// the same result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GameResult {
     /// The score that counted.
     pub score: i64,
@@ -407,6 +426,7 @@ pub struct GameResult {
 /// `GET /api/v1/activities` lists the activities a demo install shows on its
 /// start page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivitySummary {
     /// Public id.
     pub id: String,

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod codes;
+pub mod console;
 pub mod envelope;
 pub mod format;
 pub mod open;

@@ -8,6 +8,7 @@ use crate::api::{ActivityKind, ActivityStatus, PrizeKind};
 
 /// The rules of an activity: chances, costs and modes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// Draws each player gets per local day (the activity's time zone).
@@ -50,6 +51,7 @@ pub struct Rules {
 /// finishes once; a plausible score at or above `pass_score` earns a draw from
 /// the prize list, a lower one spends the chance on "thanks".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GameRules {
     /// How long a round lasts, seconds (the red envelopes fall this long;
@@ -71,6 +73,7 @@ pub struct GameRules {
 
 /// One quiz question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuizQuestion {
     /// The question.
@@ -85,6 +88,7 @@ pub struct QuizQuestion {
 /// address within `ip_window_secs` puts the player on the review list, and a
 /// player on the review list cannot win audited prizes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RiskRules {
     /// Most draws one address may make in the window before its players are flagged.
@@ -95,6 +99,7 @@ pub struct RiskRules {
 
 /// `risk/blacklist`: add or remove a blacklist entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlacklistChange {
     /// Which activity.
     pub activity_id: String,
@@ -111,6 +116,7 @@ pub struct BlacklistChange {
 
 /// One blacklist or review-list entry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskEntry {
     /// `u_id`, `ip` or `review`.
     pub kind: String,
@@ -124,6 +130,7 @@ pub struct RiskEntry {
 
 /// What `risk/list` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskList {
     /// Blacklisted users and addresses.
     pub blacklist: Vec<RiskEntry>,
@@ -154,6 +161,7 @@ impl Default for Rules {
 
 /// Check-in calendar rules.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckinRules {
     /// Streak lengths that earn a reward, each with the prize (by position in
@@ -170,6 +178,7 @@ pub struct CheckinRules {
 
 /// A streak reward.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// Consecutive days, e.g. 3, 7 or 30.
@@ -180,6 +189,7 @@ pub struct Milestone {
 
 /// A prize in `activity/create` and `activity/update`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PrizeInput {
     /// Name players read.
@@ -224,6 +234,7 @@ pub struct PrizeInput {
 
 /// How often a release plan adds stock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReleaseEvery {
     /// Each local day of the activity's zone, from the start day.
@@ -235,6 +246,7 @@ pub enum ReleaseEvery {
 /// A release plan: `amount` more of the stock becomes winnable each period
 /// (what is not won rolls over), never more than the stock in all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Release {
     /// The period.
@@ -245,6 +257,7 @@ pub struct Release {
 
 /// `activity/create`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateActivity {
     /// The kind of activity.
     pub template: ActivityKind,
@@ -266,11 +279,16 @@ pub struct CreateActivity {
     /// Theme name; the kind's default when absent.
     #[serde(default)]
     pub theme: Option<String>,
+    /// The merchant (from `merchant/create`) the activity belongs to; absent
+    /// for the partner's own.
+    #[serde(default)]
+    pub merchant_id: Option<String>,
 }
 
 /// `activity/update`: any field given replaces the current one. Prizes, odds,
 /// rules and the time window are locked once the activity has started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateActivity {
     /// Which activity.
     pub activity_id: String,
@@ -299,6 +317,7 @@ pub struct UpdateActivity {
 
 /// `activity/publish`, `activity/end`, `activity/get`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityRef {
     /// Which activity.
     pub activity_id: String,
@@ -306,6 +325,7 @@ pub struct ActivityRef {
 
 /// A prize as the partner sees it (with stock left).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrizeInfo {
     /// Id within the runtime.
     pub prize_id: i64,
@@ -331,6 +351,7 @@ pub struct PrizeInfo {
 
 /// What `activity/create`, `update`, `publish`, `end` and `get` answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityInfo {
     /// Public id.
     pub activity_id: String,
@@ -362,10 +383,14 @@ pub struct ActivityInfo {
     pub play_url: String,
     /// The public rules page.
     pub rules_url: String,
+    /// The merchant it belongs to; `None` for the partner's own.
+    #[serde(default)]
+    pub merchant_id: Option<String>,
 }
 
 /// `user/ticket`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketRequest {
     /// The partner's user id.
     pub u_id: String,
@@ -381,6 +406,7 @@ pub struct TicketRequest {
 
 /// What `user/ticket` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketInfo {
     /// One-time launch ticket.
     pub ticket: String,
@@ -393,6 +419,7 @@ pub struct TicketInfo {
 /// `task/complete`: the partner reports a finished task; the user gets extra
 /// chances, once per `biz_id`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskComplete {
     /// The partner's user id.
     pub u_id: String,
@@ -409,6 +436,7 @@ pub struct TaskComplete {
 
 /// What `task/complete` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskResult {
     /// Whether this call granted the chances (false: the `biz_id` was seen before).
     pub granted: bool,
@@ -418,10 +446,12 @@ pub struct TaskResult {
 
 /// `data/records`: one page of an activity's records, oldest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordsQuery {
     /// Which activity.
     pub activity_id: String,
-    /// `draws`, `winners`, `events` (behaviour pushes) or `deliveries`
+    /// `draws`, `winners`, `participants` (distinct players with their
+    /// figures), `checkins`, `events` (behaviour pushes) or `deliveries`
     /// (coupon issue, points add and refunds), with their delivery state.
     #[serde(rename = "type")]
     pub kind: String,
@@ -435,6 +465,7 @@ pub struct RecordsQuery {
 
 /// What `data/records` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Records {
     /// This page.
     pub list: Vec<serde_json::Value>,

@@ -67,6 +67,7 @@ impl Callback {
 
 /// The URLs of the callbacks a partner implements; an absent one is not used.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallbackUrls {
     /// Coupon list.
@@ -115,6 +116,7 @@ impl CallbackUrls {
 /// A partner's integration settings. The secret is not part of it: it is set
 /// when the partner is created and never answered or logged.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PartnerConfig {
     /// One URL per callback the partner implements.
@@ -146,6 +148,7 @@ impl PartnerConfig {
 /// `partner/config` in the open API: with `config`, replaces the settings;
 /// without, reads them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerConfigChange {
     /// The new settings; absent to only read them.
     #[serde(default)]
@@ -154,6 +157,7 @@ pub struct PartnerConfigChange {
 
 /// 优惠券列表查询 (runtime → partner), as in the coupon contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CouponListRequest {
     /// Page, from 1.
     #[serde(default = "first_page")]
@@ -174,6 +178,7 @@ fn ten() -> i64 {
 /// One coupon of the partner's list. `id` may be a number or a string on the
 /// wire; it is kept as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coupon {
     /// Coupon id (required).
     #[serde(deserialize_with = "text_or_number")]
@@ -196,6 +201,7 @@ pub struct Coupon {
 
 /// The coupon list result, as in the coupon contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CouponList {
     /// Total coupons (required).
     pub count: i64,

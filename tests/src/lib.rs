@@ -7,6 +7,7 @@
 //! made from (default `postgres://postgres@127.0.0.1:5432/test`).
 
 pub mod browser;
+pub mod console;
 pub mod db;
 pub mod open;
 pub mod partner;

@@ -1,8 +1,11 @@
-//! Activities: the stored model, validation of partner input, and the public
-//! read API the player app and the rules page use.
+//! Activities: the stored model, validation of partner input, creating and
+//! changing them (open API and console), their figures, and the public read
+//! API the player app and the rules page use.
 
+pub mod manage;
 pub mod model;
 pub mod slots;
+pub mod stats;
 pub mod validate;
 
 use axum::Router;

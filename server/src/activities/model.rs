@@ -40,6 +40,10 @@ pub struct Activity {
     pub fair_seed: Option<String>,
     /// SHA-256 of the seed.
     pub fair_commitment: Option<String>,
+    /// The merchant it belongs to (internal id); `None` for the partner's own.
+    pub merchant_id: Option<i64>,
+    /// That merchant's public id.
+    pub merchant: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -58,10 +62,13 @@ struct ActivityRow {
     weight_total: i64,
     fair_seed: Option<String>,
     fair_commitment: Option<String>,
+    merchant_id: Option<i64>,
+    merchant: Option<String>,
 }
 
 const ACTIVITY_COLUMNS: &str = "id, public_id, partner_id, kind, title, status, starts_at, ends_at, \
-     timezone, theme, rules, weight_total, fair_seed, fair_commitment";
+     timezone, theme, rules, weight_total, fair_seed, fair_commitment, merchant_id, \
+     (SELECT m.public_id FROM merchants m WHERE m.id = activities.merchant_id) AS merchant";
 
 impl TryFrom<ActivityRow> for Activity {
     type Error = AppError;
@@ -84,6 +91,8 @@ impl TryFrom<ActivityRow> for Activity {
             weight_total: row.weight_total,
             fair_seed: row.fair_seed,
             fair_commitment: row.fair_commitment,
+            merchant_id: row.merchant_id,
+            merchant: row.merchant,
         })
     }
 }
@@ -163,6 +172,32 @@ impl Prize {
     }
 }
 
+/// Whose activities a caller may see and change: a partner's (the open API)
+/// or one merchant's of a partner (the console).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// The partner.
+    pub partner_id: i64,
+    /// The merchant; `None`: every activity of the partner.
+    pub merchant_id: Option<i64>,
+}
+
+impl Scope {
+    /// Everything of a partner.
+    pub fn partner(partner_id: i64) -> Scope {
+        Scope {
+            partner_id,
+            merchant_id: None,
+        }
+    }
+
+    /// Whether the activity is within the scope.
+    pub fn covers(&self, activity: &Activity) -> bool {
+        activity.partner_id == self.partner_id
+            && (self.merchant_id.is_none() || activity.merchant_id == self.merchant_id)
+    }
+}
+
 /// Parts per million of `weight` out of `total`, rounded.
 pub fn ppm(weight: i64, total: i64) -> i64 {
     if total <= 0 {
@@ -196,6 +231,41 @@ impl Activity {
             return Err(AppError::not_found("活动"));
         }
         Ok(activity)
+    }
+
+    /// Loads an activity within `scope`; 404 otherwise (whether it exists
+    /// elsewhere is not revealed).
+    pub async fn in_scope(db: &Db, public_id: &str, scope: Scope) -> Result<Activity, AppError> {
+        let activity = Activity::get(db, public_id).await?;
+        if !scope.covers(&activity) {
+            return Err(AppError::not_found("活动"));
+        }
+        Ok(activity)
+    }
+
+    /// A page of the activities in `scope`, newest first: those with an id
+    /// below `before` (all when `None`).
+    pub async fn list_in_scope(
+        db: &Db,
+        scope: Scope,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Activity>, AppError> {
+        // A partner-wide scope lists every activity of the partner.
+        let sql = format!(
+            "SELECT {ACTIVITY_COLUMNS} FROM activities WHERE partner_id = $1 \
+             AND ($2 IS NULL OR merchant_id = $2) AND id < $3 ORDER BY id DESC LIMIT $4"
+        );
+        let rows: Vec<ActivityRow> = on_db!(db, pool => {
+            sqlx::query_as(&sql)
+                .bind(scope.partner_id)
+                .bind(scope.merchant_id)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        })?;
+        rows.into_iter().map(Activity::try_from).collect()
     }
 
     /// Published activities, oldest first.
@@ -329,6 +399,7 @@ impl Activity {
             fair_seed: self.revealed_seed(now_secs()),
             play_url: format!("{public_url}/a/{}", self.public_id),
             rules_url: format!("{public_url}/a/{}/rules", self.public_id),
+            merchant_id: self.merchant.clone(),
         }
     }
 }
@@ -353,6 +424,8 @@ mod tests {
             weight_total: 1_000_000,
             fair_seed: None,
             fair_commitment: None,
+            merchant_id: None,
+            merchant: None,
         }
     }
 

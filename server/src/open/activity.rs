@@ -1,311 +1,81 @@
-//! `activity/create`, `update`, `publish`, `end` and `get`.
+//! `activity/create`, `update`, `publish`, `end` and `get`: the partner's
+//! calls into [`crate::activities::manage`], which the console shares.
 
 use axum::extract::State;
-use huodong_shared::ErrorCode;
-use huodong_shared::api::{ActivityStatus, PrizeKind};
 use huodong_shared::open::{ActivityInfo, ActivityRef, CreateActivity, UpdateActivity};
 
 use super::Signed;
-use crate::activities::model::Activity;
-use crate::activities::validate::{self, NewPrize};
-use crate::db::{BeginWrite, now_secs};
-use crate::error::{ApiResult, AppError, Reply};
-use crate::ids;
-use crate::on_db;
+use crate::activities::manage;
+use crate::activities::model::{Activity, Scope};
+use crate::error::{ApiResult, Reply};
+use crate::merchants::Merchant;
 use crate::state::AppState;
 
-/// Answers the partner's view of an activity.
-async fn info(state: &AppState, activity: &Activity) -> ApiResult<ActivityInfo> {
-    let prizes = activity.prizes(&state.db).await?;
-    Ok(Reply(activity.info(&prizes, &state.config.public_url())))
-}
-
-/// The fair-mode seed and its commitment: SHA-256 of the seed's 32 raw bytes.
-fn new_fair_seed() -> (String, String) {
-    let seed = ids::random_hex(32);
-    let raw = hex::decode(&seed).unwrap_or_default();
-    let commitment = ids::sha256_hex(&raw);
-    (seed, commitment)
-}
-
-/// Inserts prizes and their codes inside an open transaction.
-macro_rules! insert_prizes {
-    ($tx:expr, $activity_id:expr, $prizes:expr) => {{
-        for (position, p) in $prizes.iter().enumerate() {
-            let (prize_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO prizes (activity_id, position, name, kind, weight, stock_total, stock_left, \
-                 per_user_limit, audit, value_cents, coupon_id, points, image, release_every, release_amount) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-            )
-            .bind($activity_id)
-            .bind(position as i64)
-            .bind(&p.name)
-            .bind(p.kind.as_str())
-            .bind(p.weight)
-            .bind(p.stock)
-            .bind(p.per_user_limit)
-            .bind(p.audit)
-            .bind(p.value_cents)
-            .bind(&p.coupon_id)
-            .bind(p.points)
-            .bind(&p.image)
-            .bind(p.release.map(|r| match r.every {
-                huodong_shared::open::ReleaseEvery::Day => "day",
-                huodong_shared::open::ReleaseEvery::Hour => "hour",
-            }))
-            .bind(p.release.map(|r| r.amount))
-            .fetch_one(&mut *$tx)
-            .await?;
-            for code in &p.codes {
-                sqlx::query("INSERT INTO prize_codes (prize_id, code) VALUES ($1, $2)")
-                    .bind(prize_id)
-                    .bind(code)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-        }
-    }};
-}
-
-fn check_rules_and_prizes(
-    kind: huodong_shared::api::ActivityKind,
-    rules: &huodong_shared::open::Rules,
-    prizes: &[huodong_shared::open::PrizeInput],
-) -> Result<(Vec<NewPrize>, i64), AppError> {
-    let (list, total) = validate::prizes(prizes)?;
-    validate::rules(kind, rules, list.len())?;
-    Ok((list, total))
-}
-
-/// `activity/create`: a draft activity with its prizes.
+/// `activity/create`: a draft activity with its prizes; with `merchant_id`,
+/// one of the partner's merchant's (404 for a merchant it does not have).
+#[utoipa::path(post, path = "/open/v1/activity/create", tag = "open", request_body = CreateActivity, responses((status = 200, body = ActivityInfo)))]
 pub async fn create(
     State(state): State<AppState>,
     signed: Signed<CreateActivity>,
 ) -> ApiResult<ActivityInfo> {
-    let input = signed.body;
-    let title = validate::title(&input.title)?;
-    validate::window(input.starts_at, input.ends_at)?;
-    let timezone = validate::timezone(input.timezone.as_deref())?;
-    let theme = validate::theme(input.theme.as_deref())?;
-    let (prizes, weight_total) =
-        check_rules_and_prizes(input.template, &input.rules, &input.prizes)?;
-    let rules = serde_json::to_string(&input.rules).map_err(anyhow::Error::from)?;
-    let (seed, commitment) = if input.rules.provably_fair {
-        let (s, c) = new_fair_seed();
-        (Some(s), Some(c))
-    } else {
-        (None, None)
+    let partner_id = signed.partner.id;
+    let merchant = match signed.body.merchant_id.as_deref().filter(|m| !m.is_empty()) {
+        Some(id) => Some(Merchant::get(&state.db, partner_id, id).await?.id),
+        None => None,
     };
-    let public_id = ids::activity_id();
-    let now = now_secs();
-    on_db!(&state.db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let (activity_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO activities (public_id, partner_id, kind, title, status, starts_at, ends_at, timezone, \
-             theme, rules, weight_total, fair_seed, fair_commitment, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-        )
-        .bind(&public_id)
-        .bind(signed.partner.id)
-        .bind(input.template.as_str())
-        .bind(&title)
-        .bind(input.starts_at)
-        .bind(input.ends_at)
-        .bind(&timezone)
-        .bind(&theme)
-        .bind(&rules)
-        .bind(weight_total)
-        .bind(&seed)
-        .bind(&commitment)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        insert_prizes!(tx, activity_id, prizes);
-        tx.commit().await?;
-        Ok::<(), sqlx::Error>(())
-    })?;
-    let activity = Activity::get(&state.db, &public_id).await?;
-    info(&state, &activity).await
+    Ok(Reply(
+        manage::create(&state, partner_id, merchant, &signed.body).await?,
+    ))
 }
 
 /// `activity/update`: before the start anything may change; after it only
 /// the title and the theme (the published rules cannot change).
+#[utoipa::path(post, path = "/open/v1/activity/update", tag = "open", request_body = UpdateActivity, responses((status = 200, body = ActivityInfo)))]
 pub async fn update(
     State(state): State<AppState>,
     signed: Signed<UpdateActivity>,
 ) -> ApiResult<ActivityInfo> {
-    let input = signed.body;
-    let activity = Activity::owned_by(&state.db, &input.activity_id, signed.partner.id).await?;
-    let now = now_secs();
-    let touches_rules = input.prizes.is_some()
-        || input.rules.is_some()
-        || input.starts_at.is_some()
-        || input.ends_at.is_some()
-        || input.timezone.is_some();
-    if touches_rules && activity.is_locked(now) {
-        return Err(AppError::with_msg(
-            ErrorCode::Conflict,
-            "活动已开始，奖品、概率与规则已锁定，不能修改",
-        ));
-    }
-    let title = match &input.title {
-        Some(t) => validate::title(t)?,
-        None => activity.title.clone(),
-    };
-    let theme = match &input.theme {
-        Some(t) => validate::theme(Some(t))?,
-        None => activity.theme.clone(),
-    };
-    let starts_at = input.starts_at.unwrap_or(activity.starts_at);
-    let ends_at = input.ends_at.unwrap_or(activity.ends_at);
-    validate::window(starts_at, ends_at)?;
-    let timezone = match &input.timezone {
-        Some(t) => validate::timezone(Some(t))?,
-        None => activity.timezone.clone(),
-    };
-    let rules = input
-        .rules
-        .clone()
-        .unwrap_or_else(|| activity.rules.clone());
-    let new_prizes = match &input.prizes {
-        Some(list) => Some(check_rules_and_prizes(activity.kind, &rules, list)?),
-        None => {
-            let count = activity.prizes(&state.db).await?.len();
-            validate::rules(activity.kind, &rules, count)?;
-            None
-        }
-    };
-    let weight_total = new_prizes
-        .as_ref()
-        .map(|(_, t)| *t)
-        .unwrap_or(activity.weight_total);
-    let (seed, commitment) = match (rules.provably_fair, &activity.fair_seed) {
-        (true, Some(seed)) => (Some(seed.clone()), activity.fair_commitment.clone()),
-        (true, None) => {
-            let (s, c) = new_fair_seed();
-            (Some(s), Some(c))
-        }
-        (false, _) => (None, None),
-    };
-    let rules_json = serde_json::to_string(&rules).map_err(anyhow::Error::from)?;
-    on_db!(&state.db, pool => {
-        let mut tx = pool.begin_write().await?;
-        sqlx::query(
-            "UPDATE activities SET title = $1, theme = $2, starts_at = $3, ends_at = $4, timezone = $5, \
-             rules = $6, weight_total = $7, fair_seed = $8, fair_commitment = $9, updated_at = $10 WHERE id = $11",
-        )
-        .bind(&title)
-        .bind(&theme)
-        .bind(starts_at)
-        .bind(ends_at)
-        .bind(&timezone)
-        .bind(&rules_json)
-        .bind(weight_total)
-        .bind(&seed)
-        .bind(&commitment)
-        .bind(now)
-        .bind(activity.id)
-        .execute(&mut *tx)
-        .await?;
-        if let Some((prizes, _)) = &new_prizes {
-            sqlx::query("DELETE FROM prize_codes WHERE prize_id IN (SELECT id FROM prizes WHERE activity_id = $1)")
-                .bind(activity.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM prizes WHERE activity_id = $1").bind(activity.id).execute(&mut *tx).await?;
-            insert_prizes!(tx, activity.id, prizes);
-        }
-        tx.commit().await?;
-        Ok::<(), sqlx::Error>(())
-    })?;
-    state.caches.forget_activity(&activity.public_id);
-    let activity = Activity::get(&state.db, &activity.public_id).await?;
-    if activity.status == ActivityStatus::Published {
-        // New prizes of a published activity get their stock slots too.
-        crate::activities::slots::split(&state.db, activity.id, state.config.stock_slots).await?;
-    }
-    info(&state, &activity).await
+    let activity = owned(&state, &signed.body.activity_id, signed.partner.id).await?;
+    Ok(Reply(
+        manage::update(&state, &activity, &signed.body).await?,
+    ))
 }
 
-/// `activity/publish`: draft → published (idempotent). A published activity
-/// is playable inside its window; its rules lock at the start.
+/// `activity/publish`: draft → published (idempotent).
+#[utoipa::path(post, path = "/open/v1/activity/publish", tag = "open", request_body = ActivityRef, responses((status = 200, body = ActivityInfo)))]
 pub async fn publish(
     State(state): State<AppState>,
     signed: Signed<ActivityRef>,
 ) -> ApiResult<ActivityInfo> {
-    let activity =
-        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
-    match activity.status {
-        ActivityStatus::Ended => {
-            return Err(AppError::with_msg(
-                ErrorCode::Conflict,
-                "活动已结束，不能再发布",
-            ));
-        }
-        ActivityStatus::Published => return info(&state, &activity).await,
-        ActivityStatus::Draft => {}
-    }
-    let prizes = activity.prizes(&state.db).await?;
-    if activity.kind != huodong_shared::api::ActivityKind::Checkin
-        && !prizes
-            .iter()
-            .any(|p| p.kind() != PrizeKind::Thanks && p.weight > 0)
-    {
-        return Err(AppError::with_msg(
-            ErrorCode::Validation,
-            "prizes: 发布前至少设置一个可中的奖品",
-        ));
-    }
-    set_status(&state, &activity, ActivityStatus::Published).await?;
-    crate::activities::slots::split(&state.db, activity.id, state.config.stock_slots).await?;
-    info(
-        &state,
-        &Activity::get(&state.db, &activity.public_id).await?,
-    )
-    .await
+    let activity = owned(&state, &signed.body.activity_id, signed.partner.id).await?;
+    Ok(Reply(manage::publish(&state, &activity).await?))
 }
 
 /// `activity/end`: ends it now (idempotent) and reveals the fair seed.
+#[utoipa::path(post, path = "/open/v1/activity/end", tag = "open", request_body = ActivityRef, responses((status = 200, body = ActivityInfo)))]
 pub async fn end(
     State(state): State<AppState>,
     signed: Signed<ActivityRef>,
 ) -> ApiResult<ActivityInfo> {
-    let activity =
-        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
-    if activity.status != ActivityStatus::Ended {
-        set_status(&state, &activity, ActivityStatus::Ended).await?;
-    }
-    info(
-        &state,
-        &Activity::get(&state.db, &activity.public_id).await?,
-    )
-    .await
+    let activity = owned(&state, &signed.body.activity_id, signed.partner.id).await?;
+    Ok(Reply(manage::end(&state, &activity).await?))
 }
 
 /// `activity/get`.
+#[utoipa::path(post, path = "/open/v1/activity/get", tag = "open", request_body = ActivityRef, responses((status = 200, body = ActivityInfo)))]
 pub async fn get(
     State(state): State<AppState>,
     signed: Signed<ActivityRef>,
 ) -> ApiResult<ActivityInfo> {
-    let activity =
-        Activity::owned_by(&state.db, &signed.body.activity_id, signed.partner.id).await?;
-    info(&state, &activity).await
+    let activity = owned(&state, &signed.body.activity_id, signed.partner.id).await?;
+    Ok(Reply(manage::info(&state, &activity).await?))
 }
 
-async fn set_status(
+/// A partner reaches its own activities and its merchants'.
+async fn owned(
     state: &AppState,
-    activity: &Activity,
-    status: ActivityStatus,
-) -> Result<(), AppError> {
-    state.caches.forget_activity(&activity.public_id);
-    on_db!(&state.db, pool => {
-        sqlx::query("UPDATE activities SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(status.as_str())
-            .bind(now_secs())
-            .bind(activity.id)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })?;
-    Ok(())
+    public_id: &str,
+    partner_id: i64,
+) -> Result<Activity, crate::error::AppError> {
+    Activity::in_scope(&state.db, public_id, Scope::partner(partner_id)).await
 }

@@ -7,13 +7,14 @@
 
 pub mod activity;
 pub mod data;
+pub mod merchant;
 pub mod task;
 pub mod user;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::routing::post;
+use axum::handler::Handler;
 use huodong_shared::ErrorCode;
 use huodong_shared::sign::{self, MAX_CLOCK_SKEW_SECS};
 use serde::de::DeserializeOwned;
@@ -22,23 +23,38 @@ use serde_json::{Map, Value};
 use crate::db::now_secs;
 use crate::error::AppError;
 use crate::on_db;
+use crate::routes::Route;
 use crate::state::AppState;
+
+/// The open API's endpoints, `POST /open/v1/<name>`: the router is built
+/// from this table and the OpenAPI document is checked against it.
+pub fn endpoints() -> Vec<Route> {
+    fn open<H: Handler<T, AppState>, T: 'static>(name: &str, handler: H) -> Route {
+        Route::post(format!("/open/v1/{name}"), handler)
+    }
+    vec![
+        open("activity/create", activity::create),
+        open("activity/update", activity::update),
+        open("activity/publish", activity::publish),
+        open("activity/end", activity::end),
+        open("activity/get", activity::get),
+        open("user/ticket", user::ticket),
+        open("task/complete", task::complete),
+        open("risk/blacklist", crate::risk::blacklist),
+        open("risk/list", crate::risk::list),
+        open("partner/config", crate::partner::config),
+        open("partner/coupons", crate::partner::coupons),
+        open("data/records", data::records),
+        open("data/stats", data::stats),
+        open("merchant/create", merchant::create),
+        open("merchant/list", merchant::list),
+        open("console/ticket", merchant::console_ticket),
+    ]
+}
 
 /// Routes under `/open/v1`.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/open/v1/activity/create", post(activity::create))
-        .route("/open/v1/activity/update", post(activity::update))
-        .route("/open/v1/activity/publish", post(activity::publish))
-        .route("/open/v1/activity/end", post(activity::end))
-        .route("/open/v1/activity/get", post(activity::get))
-        .route("/open/v1/user/ticket", post(user::ticket))
-        .route("/open/v1/task/complete", post(task::complete))
-        .route("/open/v1/risk/blacklist", post(crate::risk::blacklist))
-        .route("/open/v1/risk/list", post(crate::risk::list))
-        .route("/open/v1/partner/config", post(crate::partner::config))
-        .route("/open/v1/partner/coupons", post(crate::partner::coupons))
-        .route("/open/v1/data/records", post(data::records))
+    crate::routes::router(endpoints())
 }
 
 /// The partner a signed request came from.

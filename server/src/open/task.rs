@@ -17,6 +17,7 @@ use crate::outbox::{self, Message};
 use crate::state::AppState;
 
 /// Grants the chances once per `biz_id` and answers the chances left.
+#[utoipa::path(post, path = "/open/v1/task/complete", tag = "open", request_body = TaskComplete, responses((status = 200, body = TaskResult)))]
 pub async fn complete(
     State(state): State<AppState>,
     signed: Signed<TaskComplete>,

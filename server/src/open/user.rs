@@ -16,6 +16,7 @@ use crate::state::AppState;
 pub const TICKET_TTL_SECS: i64 = 300;
 
 /// Creates (or refreshes) the player and issues a ticket for the activity.
+#[utoipa::path(post, path = "/open/v1/user/ticket", tag = "open", request_body = TicketRequest, responses((status = 200, body = TicketInfo)))]
 pub async fn ticket(
     State(state): State<AppState>,
     signed: Signed<TicketRequest>,

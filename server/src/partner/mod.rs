@@ -130,6 +130,7 @@ pub fn validate_config(config: &PartnerConfig) -> Result<(), AppError> {
 
 /// `partner/config`: reads, or with `config` replaces, the caller's settings.
 /// The answer never carries the secret.
+#[utoipa::path(post, path = "/open/v1/partner/config", tag = "open", request_body = PartnerConfigChange, responses((status = 200, body = PartnerConfig)))]
 pub async fn config(
     State(state): State<AppState>,
     signed: Signed<PartnerConfigChange>,
@@ -155,6 +156,7 @@ pub async fn config(
 /// `partner/coupons`: one page of the partner's own coupon list, through its
 /// coupon list callback, for choosing coupon prizes. A partner error answers
 /// 9003 with the partner's message.
+#[utoipa::path(post, path = "/open/v1/partner/coupons", tag = "open", request_body = CouponListRequest, responses((status = 200, body = CouponList)))]
 pub async fn coupons(
     State(state): State<AppState>,
     signed: Signed<CouponListRequest>,

@@ -6,7 +6,10 @@
 //! `trunk build --release` first): wasm + JS glue + CSS, gzip -9 and brotli 11.
 //! `huodong-bench first-render` times the first render of an activity in a
 //! cold headless Chromium against a static page (see `render.rs`).
+//! `huodong-bench live` holds thousands of live-screen push-channel viewers
+//! and times a draw's fan-out to the last of them (see `live.rs`).
 
+mod live;
 mod load;
 mod render;
 
@@ -54,6 +57,22 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Live screen push channel: viewers one server holds, and the time from
+    /// the host's draw to the last viewer receiving it, against a baseline.
+    Live {
+        /// Viewers (raise `ulimit -n` to about twice this).
+        #[arg(long, default_value_t = 5000)]
+        viewers: usize,
+        /// Viewers of the baseline run in the same process.
+        #[arg(long, default_value_t = 100)]
+        baseline: usize,
+        /// Draws per run.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// On PostgreSQL instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -71,6 +90,15 @@ fn main() -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(render::run(runs.max(1))),
+        Command::Live {
+            viewers,
+            baseline,
+            rounds,
+            postgres,
+        } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(live::run(viewers, baseline, rounds, postgres)),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod draw;
 pub mod error;
 pub mod game;
 pub mod ids;
+pub mod live;
 pub mod merchants;
 pub mod metrics;
 pub mod open;
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(themes::router())
         .merge(game::router())
         .merge(preview::router())
+        .merge(live::router())
         .route(
             "/api/v1/activities/{id}/login",
             get(partner::login_redirect),
@@ -275,6 +277,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
+    // Live push streams never end by themselves: close them on shutdown.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     let janitor = tokio::spawn(sweep_forever(state.clone()));
     let worker = state
         .config

@@ -70,6 +70,7 @@ struct ErrorEnvelope {
         crate::open::activity::end,
         crate::open::activity::get,
         crate::open::user::ticket,
+        crate::live::host_link,
         crate::open::task::complete,
         crate::risk::blacklist,
         crate::risk::list,
@@ -108,6 +109,11 @@ struct ErrorEnvelope {
         player::login,
         player::themes,
         player::ping,
+        player::live_state,
+        player::live_stream,
+        player::live_join,
+        player::live_start,
+        player::live_stop,
         openapi_json,
     ),
     components(schemas(SignedFields, ErrorEnvelope)),
@@ -180,7 +186,7 @@ fn wrap(operation: &mut Operation, signed: bool) {
 impl Modify for Envelopes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        for name in ["console_token", "player_token"] {
+        for name in ["console_token", "player_token", "live_host_token"] {
             components.add_security_scheme(
                 name,
                 SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
@@ -326,6 +332,40 @@ mod player {
     #[utoipa::path(get, path = "/api/v1/ping", tag = "player",
         responses((status = 200, body = String)))]
     pub fn ping() {}
+
+    /// A live activity's screen state: phase, round, tiers, pool, join URL.
+    #[utoipa::path(get, path = "/api/v1/live/{id}", tag = "player",
+        params(("id" = String, Path, description = "activity id (kind live)")),
+        responses((status = 200, body = huodong_shared::live::LiveState)))]
+    pub fn live_state() {}
+
+    /// The live push channel (Server-Sent Events; `Last-Event-ID` or `after` resumes).
+    #[utoipa::path(get, path = "/api/v1/live/{id}/stream", tag = "player",
+        params(("id" = String, Path, description = "activity id (kind live)"),
+               ("after" = Option<i64>, Query, description = "resume after this event id")),
+        responses((status = 200, content_type = "text/event-stream",
+            description = "events pool, rolling, winners, stopped: see huodong_shared::live")))]
+    pub fn live_stream() {}
+
+    /// Joins the live activity's pool (opening it with a ticket already did).
+    #[utoipa::path(post, path = "/api/v1/live/{id}/join", tag = "player",
+        security(("player_token" = [])), params(("id" = String, Path, description = "activity id")),
+        responses((status = 200, body = huodong_shared::live::PoolEvent)))]
+    pub fn live_join() {}
+
+    /// The host starts the names rolling (token from `live/host`).
+    #[utoipa::path(post, path = "/api/v1/live/{id}/start", tag = "player",
+        security(("live_host_token" = [])), params(("id" = String, Path, description = "activity id")),
+        request_body = huodong_shared::live::LiveStart,
+        responses((status = 200, body = huodong_shared::live::HostReply)))]
+    pub fn live_start() {}
+
+    /// The host stops: the server draws the winners (or `cancel`).
+    #[utoipa::path(post, path = "/api/v1/live/{id}/stop", tag = "player",
+        security(("live_host_token" = [])), params(("id" = String, Path, description = "activity id")),
+        request_body = huodong_shared::live::LiveStop,
+        responses((status = 200, body = huodong_shared::live::HostReply)))]
+    pub fn live_stop() {}
 }
 
 #[cfg(test)]

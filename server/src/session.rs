@@ -136,6 +136,7 @@ async fn exchange(
         (player, activity)
     });
     state.outbox_wake.notify_one();
+    crate::live::joined(&state, &activity_id, player.player_id).await?;
     Ok(Reply(SessionInfo {
         token,
         expires_in: SESSION_TTL_SECS,

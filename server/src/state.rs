@@ -38,6 +38,8 @@ pub struct Inner {
     pub http: reqwest::Client,
     /// Wakes the outbox worker when this instance enqueued something.
     pub outbox_wake: tokio::sync::Notify,
+    /// The live screens' push channel of this instance.
+    pub live: crate::live::hub::Hub,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
                     .build()
                     .unwrap_or_default(),
                 outbox_wake: tokio::sync::Notify::new(),
+                live: crate::live::hub::Hub::new(),
             }),
         }
     }

@@ -10,6 +10,7 @@ pub mod codes;
 pub mod console;
 pub mod envelope;
 pub mod format;
+pub mod live;
 pub mod open;
 pub mod partner;
 pub mod sign;

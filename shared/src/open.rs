@@ -45,6 +45,9 @@ pub struct Rules {
     /// Game settings (for `quiz`, `red_envelope` and `memory_flip` activities).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game: Option<GameRules>,
+    /// Live big-screen settings (for `live` activities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<crate::live::LiveRules>,
 }
 
 /// A score game or quiz: a round is a game session the server starts and
@@ -155,6 +158,7 @@ impl Default for Rules {
             audit_fallback: None,
             partner_decides: false,
             game: None,
+            live: None,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod open;
 pub mod partner;
 pub mod process;
+pub mod sse;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

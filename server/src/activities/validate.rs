@@ -143,6 +143,7 @@ pub fn is_game(kind: ActivityKind) -> bool {
 /// Checks the rules of an activity of `kind` against the prize count.
 pub fn rules(kind: ActivityKind, rules: &Rules, prize_count: usize) -> Result<(), AppError> {
     game(kind, rules.game.as_ref())?;
+    crate::live::check_rules(kind, rules)?;
     if !(0..=1000).contains(&rules.chances_per_day) {
         return Err(invalid("rules.chances_per_day", "须在 0 到 1000 之间"));
     }

@@ -219,6 +219,13 @@ async fn draw(
             "该活动须完成游戏后抽奖（game/start、game/finish）",
         ));
     }
+    if activity.kind == huodong_shared::api::ActivityKind::Live {
+        // The host draws a live activity's winners on the big screen.
+        return Err(AppError::with_msg(
+            ErrorCode::Validation,
+            "大屏抽奖由主持人在大屏上开奖",
+        ));
+    }
     perform(&state, activity, &player, key, ip, None).await
 }
 

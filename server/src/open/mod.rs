@@ -39,6 +39,7 @@ pub fn endpoints() -> Vec<Route> {
         open("activity/end", activity::end),
         open("activity/get", activity::get),
         open("user/ticket", user::ticket),
+        open("live/host", crate::live::host_link),
         open("task/complete", task::complete),
         open("risk/blacklist", crate::risk::blacklist),
         open("risk/list", crate::risk::list),

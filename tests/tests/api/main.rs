@@ -9,6 +9,7 @@ mod draws;
 mod fairness;
 mod games;
 mod health;
+mod live;
 mod open_api;
 mod openapi;
 mod partner;

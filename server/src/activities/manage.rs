@@ -72,7 +72,8 @@ fn check_rules_and_prizes(
     rules: &huodong_shared::open::Rules,
     prizes: &[huodong_shared::open::PrizeInput],
 ) -> Result<(Vec<NewPrize>, i64), AppError> {
-    let (list, total) = validate::prizes(prizes)?;
+    let (list, total) = validate::prizes(&crate::live::tier_inputs(kind, prizes))?;
+    crate::live::check_tiers(kind, &list)?;
     validate::rules(kind, rules, list.len())?;
     Ok((list, total))
 }
@@ -244,10 +245,13 @@ pub async fn publish(state: &AppState, activity: &Activity) -> Result<ActivityIn
         ActivityStatus::Draft => {}
     }
     let prizes = activity.prizes(&state.db).await?;
-    if activity.kind != huodong_shared::api::ActivityKind::Checkin
-        && !prizes
-            .iter()
-            .any(|p| p.kind() != PrizeKind::Thanks && p.weight > 0)
+    // A check-in's prizes are milestones; a live activity's tiers are drawn from people.
+    if !matches!(
+        activity.kind,
+        huodong_shared::api::ActivityKind::Checkin | huodong_shared::api::ActivityKind::Live
+    ) && !prizes
+        .iter()
+        .any(|p| p.kind() != PrizeKind::Thanks && p.weight > 0)
     {
         return Err(AppError::with_msg(
             ErrorCode::Validation,

@@ -147,7 +147,7 @@ pub fn Detail(
                         <span class="spacer"></span>
                         {(status == "draft").then(|| view! {
                             <button class="button secondary" type="button" data-testid="edit"
-                                on:click=move |_| screen.set(Screen::Edit(draft.clone()))>"编辑"</button>
+                                on:click=move |_| screen.set(Screen::Edit(Box::new(draft.clone())))>"编辑"</button>
                             <button class="button" type="button" data-testid="publish" on:click=move |_| act_publish("publish")>"发布"</button>
                         })}
                         {(status == "published").then(|| view! {

@@ -380,7 +380,7 @@ pub fn Gallery(screen: RwSignal<Screen>) -> impl IntoView {
             {TEMPLATES.iter().map(|&(kind, about)| view! {
                 <li>
                     <button class="template" type="button" data-kind=kind.as_str()
-                        on:click=move |_| screen.set(Screen::Edit(Draft::from_template(kind)))>
+                        on:click=move |_| screen.set(Screen::Edit(Box::new(Draft::from_template(kind))))>
                         <strong>{kind.name_zh()}</strong>
                         <span>{about}</span>
                     </button>

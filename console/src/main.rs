@@ -22,7 +22,7 @@ pub enum Screen {
     /// The template gallery.
     Gallery,
     /// The editor: a new activity of a kind, or an existing one.
-    Edit(editor::Draft),
+    Edit(Box<editor::Draft>),
     /// One activity: figures, winners, preview, publish/end.
     Detail(String),
 }
@@ -143,7 +143,7 @@ fn App() -> impl IntoView {
                     {move || match screen.get() {
                         Screen::List => view! { <ActivityList session screen /> }.into_any(),
                         Screen::Gallery => view! { <editor::Gallery screen /> }.into_any(),
-                        Screen::Edit(draft) => view! { <editor::Editor session screen draft /> }.into_any(),
+                        Screen::Edit(draft) => view! { <editor::Editor session screen draft=*draft /> }.into_any(),
                         Screen::Detail(id) => view! { <detail::Detail session screen id /> }.into_any(),
                     }}
                 </main>

@@ -125,21 +125,38 @@ async fn an_embedded_activity_talks_to_its_host_page_by_exact_origin() {
     let ready = wait_for(c, "ready", 20).await;
     assert_eq!(ready["source"], "huodong");
     assert_eq!(ready["activity"], "demo_wheel");
-    let resize = wait_for(c, "resize", 10).await;
-    let height = resize["height"].as_f64().expect("a height");
+    wait_for(c, "resize", 10).await;
+    // The content grows as the player's state arrives: the frame follows
+    // the latest `resize`.
+    let mut sized = (0.0, -1.0);
+    for _ in 0..50 {
+        let height = seen(c)
+            .await
+            .iter()
+            .rev()
+            .filter(|m| m["type"] == "resize")
+            .find_map(|m| m["height"].as_f64())
+            .unwrap_or(0.0);
+        let frame_height = c
+            .execute(
+                "return document.querySelector('iframe[data-huodong]').getBoundingClientRect().height;",
+                vec![],
+            )
+            .await
+            .expect("frame height")
+            .as_f64()
+            .unwrap_or(0.0);
+        sized = (height, frame_height);
+        if (frame_height - height).abs() <= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (height, frame_height) = sized;
     assert!(
         height > 600.0,
         "the frame is sized to the activity: {height}"
     );
-    let frame_height = c
-        .execute(
-            "return document.querySelector('iframe[data-huodong]').getBoundingClientRect().height;",
-            vec![],
-        )
-        .await
-        .expect("frame height")
-        .as_f64()
-        .unwrap_or(0.0);
     assert!(
         (frame_height - height).abs() <= 1.0,
         "embed.js resized the frame to {height}, it is {frame_height}"

@@ -98,6 +98,13 @@ pub fn Detail(
             });
         });
     }
+    // Live figures: read again every 15 s while the page is open.
+    if let Ok(handle) = set_interval_with_handle(
+        move || again.update(|n| *n += 1),
+        std::time::Duration::from_secs(15),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
     let act = {
         let (token, id) = (token.clone(), id.clone());
         move |action: &'static str| {
@@ -178,7 +185,7 @@ pub fn Detail(
                 let hours = hours_of(&v);
                 view! {
                     <section class="card">
-                        <h2>"实时数据"</h2>
+                        <h2>"实时数据"<span class="muted small">" · 每 15 秒刷新"</span></h2>
                         <div class="figures" data-testid="figures">{cards.into_iter().collect_view()}</div>
                         <h3>"按小时"</h3>
                         {if hours.iter().all(|h| h.1 == 0 && h.2 == 0) { view! { <p class="muted">"还没有数据"</p> }.into_any() } else { chart(&hours).into_any() }}

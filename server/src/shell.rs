@@ -46,7 +46,11 @@ pub fn render(activity: &ActivityView, english: bool) -> String {
     format!(
         r#"<main class="shell" id="huodong-shell" aria-busy="true"><article class="activity" data-kind="{kind}"><header class="hero"><p class="player-bar muted">&#160;</p><span class="badge">{kind_name}</span><h1>{title}</h1><p class="window">{open} {from} – {to} {tz}</p></header><div class="game-placeholder" aria-hidden="true"></div><section class="panel prizes"><h2>{prizes_title}</h2><ul>{prizes}</ul></section></article></main><script>performance.mark("huodong:render")</script>"#,
         kind = activity.kind.as_str(),
-        kind_name = activity.kind.name_zh(),
+        kind_name = if english {
+            activity.kind.name_en()
+        } else {
+            activity.kind.name_zh()
+        },
         title = escape(&activity.title),
         open = t("活动时间", "Open"),
         from = datetime_cn(activity.starts_at),

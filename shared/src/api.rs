@@ -69,6 +69,23 @@ impl ActivityKind {
         ActivityKind::ALL.iter().copied().find(|k| k.as_str() == s)
     }
 
+    /// The English name (`?lang=en`).
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ActivityKind::Wheel => "Wheel of fortune",
+            ActivityKind::NineGrid => "Nine-grid",
+            ActivityKind::Scratch => "Scratch card",
+            ActivityKind::GoldenEgg => "Golden eggs",
+            ActivityKind::Slot => "Slot machine",
+            ActivityKind::BlindBox => "Blind box",
+            ActivityKind::RedEnvelope => "Red envelopes",
+            ActivityKind::MemoryFlip => "Memory flip",
+            ActivityKind::Quiz => "Quiz",
+            ActivityKind::Checkin => "Check-in calendar",
+            ActivityKind::Live => "Live draw",
+        }
+    }
+
     /// The Chinese name players see.
     pub fn name_zh(self) -> &'static str {
         match self {

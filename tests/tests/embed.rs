@@ -401,3 +401,50 @@ async fn the_merchant_preview_shows_an_activity_in_a_theme_in_phone_and_pc_frame
     assert_eq!(unknown.status().as_u16(), 404);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_player_page_speaks_english_when_the_partner_asks() {
+    let app = TestApp::spawn_with_bundle().await;
+    let browser = Browser::start(800, 1000).await;
+    let c = &browser.client;
+    let play = play_url(&app, "demo_nine_grid", "english-user").await;
+    c.goto(&format!("{play}&lang=en"))
+        .await
+        .expect("open in English");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='chances'][contains(., '3 chances left')]",
+        ))
+        .await
+        .expect("chances in English");
+    let lang = c
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .expect("lang");
+    assert_eq!(lang, json!("en"));
+    let page = c
+        .find(Locator::Css("main.shell"))
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    for words in [
+        "Nine-grid",
+        "Prizes",
+        "My prizes",
+        "Share with friends",
+        "Rules",
+    ] {
+        assert!(page.contains(words), "{words} in: {page}");
+    }
+    let url = c.current_url().await.expect("url");
+    assert_eq!(
+        url.query(),
+        Some("lang=en"),
+        "the ticket is gone, the language stays"
+    );
+    browser.screenshot("nine_grid-english").await;
+    browser.close().await;
+}

@@ -101,7 +101,7 @@ pub fn ActivityPage(id: String) -> impl IntoView {
                     <header class="hero">
                         {close.clone()}
                         <PlayerBar activity_id=a.id.clone() login=a.login who=who.clone() />
-                        <span class="badge">{a.kind.name_zh()}</span>
+                        <span class="badge">{if crate::i18n::english() { a.kind.name_en() } else { a.kind.name_zh() }}</span>
                         <h1 data-testid="activity-title">{a.title.clone()}</h1>
                         <p class="window">
                             {format!("{} {} – {} {}", t("活动时间", "Open"), datetime_cn(a.starts_at), datetime_cn(a.ends_at), t("（北京时间）", "(UTC+8)"))}

@@ -59,24 +59,7 @@ pub fn init() {
     if !framed() {
         return;
     }
-    let storage = window.session_storage().ok().flatten();
-    let asked = window
-        .location()
-        .search()
-        .ok()
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("embed"));
-    let host = match asked {
-        Some(origin) if is_origin(&origin) => {
-            if let Some(s) = &storage {
-                let _ = s.set_item(KEY, &origin);
-            }
-            Some(origin)
-        }
-        _ => storage
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .filter(|o| is_origin(o)),
-    };
+    let host = crate::session::kept_param("embed", KEY, is_origin);
     if host.is_some()
         && let Some(root) = window.document().and_then(|d| d.document_element())
     {

@@ -13,24 +13,7 @@ pub fn init() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let storage = window.session_storage().ok().flatten();
-    let asked = window
-        .location()
-        .search()
-        .ok()
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("lang"));
-    let lang = match asked {
-        Some(lang) => {
-            if let Some(s) = &storage {
-                let _ = s.set_item(KEY, &lang);
-            }
-            lang
-        }
-        None => storage
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .unwrap_or_default(),
-    };
+    let lang = crate::session::kept_param("lang", KEY, |_| true).unwrap_or_default();
     let english = lang.starts_with("en");
     ENGLISH.store(english, Ordering::Relaxed);
     if let Some(root) = window.document().and_then(|d| d.document_element()) {

@@ -33,21 +33,43 @@ pub fn expired(activity_id: &str) {
     }
 }
 
+/// A query parameter of the current address (`None` when absent or empty).
+pub fn url_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+        .filter(|v| !v.is_empty())
+}
+
+/// A query parameter that lasts for the tab: the address's value, kept in
+/// `sessionStorage` under `key` (when `valid`), else the tab's kept value.
+/// The address loses its query (the spent ticket) or the player navigates;
+/// the language and the host page stay.
+pub fn kept_param(name: &str, key: &str, valid: impl Fn(&str) -> bool) -> Option<String> {
+    let storage = storage();
+    match url_param(name).filter(|v| valid(v)) {
+        Some(value) => {
+            if let Some(s) = &storage {
+                let _ = s.set_item(key, &value);
+            }
+            Some(value)
+        }
+        None => storage
+            .and_then(|s| s.get_item(key).ok().flatten())
+            .filter(|v| valid(v)),
+    }
+}
+
 /// Whether the page is a merchant preview (`?preview=1`): no sign-in, the
 /// games render but do not play.
 pub fn preview() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("preview"))
-        .is_some_and(|v| v == "1")
+    url_param("preview").is_some_and(|v| v == "1")
 }
 
 /// The `ticket` query parameter of the current address.
 fn ticket_in_url() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("ticket").filter(|t| !t.is_empty())
+    url_param("ticket")
 }
 
 /// Takes the one-time ticket out of the address bar (it is spent), keeping

@@ -8,13 +8,7 @@ pub fn apply(theme: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let asked = window
-        .location()
-        .search()
-        .ok()
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("theme"))
-        .filter(|t| !t.is_empty());
+    let asked = crate::session::url_param("theme");
     let theme = asked.as_deref().unwrap_or(theme);
     if let Some(root) = window.document().and_then(|d| d.document_element()) {
         let _ = root.set_attribute("data-theme", theme);

@@ -198,6 +198,17 @@ async fn static_or_app(State(state): State<AppState>, uri: Uri, headers: HeaderM
     }
 }
 
+/// A parameter of a query string as sent (not percent-decoded: for ids,
+/// tickets and names of plain ASCII); `None` when absent or empty.
+pub fn query_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
 /// `index.html` with the activity's first screen for `/a/{id}` (see
 /// [`shell`]); `None` for other pages or an unknown activity.
 async fn first_screen(
@@ -213,18 +224,10 @@ async fn first_screen(
     let activity = state.caches.activity(&state.db, id).await.ok()?;
     let prizes = activity.prizes(&state.db).await.ok()?;
     let view = activity.view(&prizes);
-    let query = uri.query().unwrap_or_default();
-    let param = |name: &str| {
-        query
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_owned())
-    };
-    let theme = param("theme")
+    let theme = query_param(uri.query(), "theme")
         .filter(|t| themes::exists(t))
-        .unwrap_or_else(|| view.theme.clone());
-    let english = param("lang").is_some_and(|l| l.starts_with("en"));
+        .map_or_else(|| view.theme.clone(), str::to_owned);
+    let english = query_param(uri.query(), "lang").is_some_and(|l| l.starts_with("en"));
     let index = std::str::from_utf8(index.bytes()).ok()?;
     let style = |href: &str| {
         if href == "/themes.css" {

@@ -293,15 +293,8 @@ pub async fn me(user: ConsoleUser) -> ApiResult<ConsoleMe> {
 /// The `frame-ancestors` policy of `/console/?ticket=…`: the partner of the
 /// ticket may frame it (its `allowed_origins`), besides the runtime itself.
 pub async fn frame_ancestors(state: &AppState, query: Option<&str>) -> String {
-    let mut policy = String::from("frame-ancestors 'self'");
-    let ticket = query
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "ticket")
-        .map(|(_, v)| v);
-    let Some(ticket) = ticket.filter(|t| !t.is_empty() && t.len() <= 128) else {
-        return policy;
+    let Some(ticket) = crate::query_param(query, "ticket").filter(|t| t.len() <= 128) else {
+        return crate::partner::frame_policy(&[]);
     };
     let partner: Result<Option<(i64,)>, sqlx::Error> = on_db!(&state.db, pool => {
         sqlx::query_as("SELECT partner_id FROM console_tickets WHERE ticket_hash = $1 AND kind = 'sso'")
@@ -309,15 +302,16 @@ pub async fn frame_ancestors(state: &AppState, query: Option<&str>) -> String {
             .fetch_optional(pool)
             .await
     });
-    if let Ok(Some((partner_id,))) = partner
-        && let Ok(partner) = state.caches.partner(&state.db, partner_id).await
-    {
-        for origin in &partner.config.allowed_origins {
-            policy.push(' ');
-            policy.push_str(origin);
-        }
-    }
-    policy
+    let origins = match partner {
+        Ok(Some((partner_id,))) => state
+            .caches
+            .partner(&state.db, partner_id)
+            .await
+            .map(|p| p.config.allowed_origins.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    crate::partner::frame_policy(&origins)
 }
 
 /// Deletes console tickets and sessions past use.

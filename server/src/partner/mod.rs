@@ -289,10 +289,16 @@ pub async fn frame_ancestors(state: &AppState, path: &str) -> String {
         }
         None => Vec::new(),
     };
+    frame_policy(&origins)
+}
+
+/// `frame-ancestors 'self' <origins>`: the runtime and exactly these origins
+/// (never `*`) may frame a page.
+pub fn frame_policy(origins: &[String]) -> String {
     let mut policy = String::from("frame-ancestors 'self'");
     for origin in origins {
         policy.push(' ');
-        policy.push_str(&origin);
+        policy.push_str(origin);
     }
     policy
 }

@@ -4,7 +4,8 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use huodong_shared::Envelope;
-use huodong_shared::open::{CreateActivity, UpdateActivity};
+use huodong_shared::console::ActivityChanges;
+use huodong_shared::open::CreateActivity;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -81,8 +82,8 @@ pub async fn create(token: &str, input: &CreateActivity) -> Result<Value, ApiErr
 }
 
 /// Changes a draft (or what may still change).
-pub async fn update(token: &str, input: &UpdateActivity) -> Result<Value, ApiError> {
-    post(token, &format!("/activities/{}", input.activity_id), input).await
+pub async fn update(token: &str, id: &str, changes: &ActivityChanges) -> Result<Value, ApiError> {
+    post(token, &format!("/activities/{id}"), changes).await
 }
 
 /// Publishes or ends an activity (`action`: `publish` | `end`).

@@ -3,10 +3,10 @@
 //! server's message — which names the field — for the rest.
 
 use huodong_shared::api::{ActivityKind, PrizeKind};
+use huodong_shared::console::ActivityChanges;
 use huodong_shared::format::{datetime_cn, days_from_civil};
 use huodong_shared::open::{
     CheckinRules, CreateActivity, GameRules, Milestone, PrizeInput, QuizQuestion, Rules,
-    UpdateActivity,
 };
 use leptos::prelude::*;
 use serde_json::Value;
@@ -455,8 +455,8 @@ pub fn Editor(
                 Some(id) => {
                     api::update(
                         &token,
-                        &UpdateActivity {
-                            activity_id: id.clone(),
+                        id,
+                        &ActivityChanges {
                             title: Some(d.title.trim().to_owned()),
                             starts_at: Some(starts_at),
                             ends_at: Some(ends_at),

@@ -20,6 +20,26 @@ pub struct Figures {
     pub p99_ms: f64,
     /// Answers that were not success.
     pub errors: u64,
+    /// CPU time of the whole process (server and clients) per answer, µs.
+    pub cpu_us: f64,
+    /// Share of the machine's cores busy during the run.
+    pub busy: f64,
+}
+
+/// CPU time this process has used (user + system), seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces), 1-based: utime 14, stime 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15; `rest` starts at field 3.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Runs `request` from `clients` concurrent loops for `duration`.
@@ -32,6 +52,7 @@ where
     let counter = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
+    let cpu_at_start = cpu_seconds();
     let deadline = started + duration;
     let mut tasks = Vec::new();
     for _ in 0..clients {
@@ -54,6 +75,8 @@ where
         all.extend(task.await.unwrap_or_default());
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_at_start;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     all.sort_unstable();
     let pct = |q: f64| {
         all.get(((all.len() as f64 - 1.0) * q) as usize)
@@ -66,6 +89,8 @@ where
         p50_ms: pct(0.5),
         p99_ms: pct(0.99),
         errors: errors.load(Ordering::Relaxed),
+        cpu_us: cpu * 1e6 / all.len().max(1) as f64,
+        busy: cpu / elapsed / cores,
     }
 }
 
@@ -73,6 +98,8 @@ fn print(name: &str, f: &Figures, baseline: Option<&Figures>) {
     println!("BENCH {name}_rps={:.0} req/s", f.rps);
     println!("BENCH {name}_p50={:.2} ms", f.p50_ms);
     println!("BENCH {name}_p99={:.2} ms", f.p99_ms);
+    println!("BENCH {name}_cpu_per_req={:.1} us", f.cpu_us);
+    println!("BENCH {name}_cpu_busy={:.2} ratio", f.busy);
     if f.errors > 0 {
         println!("BENCH {name}_errors={} count", f.errors);
     }
@@ -90,22 +117,81 @@ async fn ping(api: Api, clients: usize, duration: Duration) -> Figures {
     .await
 }
 
+/// Draws in activity `id` by `tokens`' players; prints the figures as
+/// `name` (and the writer's batches, on SQLite).
 async fn draws(
+    name: &str,
     api: Api,
     id: String,
     tokens: Arc<Vec<String>>,
-    clients: usize,
-    duration: Duration,
+    load: Load<'_>,
 ) -> Figures {
-    drive(clients, duration, move |n| {
-        let (api, id, tokens) = (api.clone(), id.clone(), tokens.clone());
-        async move {
-            let token = &tokens[(n as usize) % tokens.len()];
-            let (_, reply) = api.draw(token, &id, &format!("bench-{n}")).await;
-            reply["code"] == 0
+    let before = batch_totals(&api).await;
+    let figures = drive(load.clients, load.duration, {
+        let api = api.clone();
+        move |n| {
+            let (api, id, tokens) = (api.clone(), id.clone(), tokens.clone());
+            async move {
+                let token = &tokens[(n as usize) % tokens.len()];
+                let (_, reply) = api.draw(token, &id, &format!("bench-{n}")).await;
+                reply["code"] == 0
+            }
         }
     })
-    .await
+    .await;
+    print(name, &figures, load.noop);
+    print_batches(name, before, batch_totals(&api).await);
+    figures
+}
+
+/// How hard to drive, and the no-op figures to compare with.
+#[derive(Clone, Copy)]
+struct Load<'a> {
+    clients: usize,
+    duration: Duration,
+    noop: Option<&'a Figures>,
+}
+
+/// The SQLite draw writer's totals from `/metrics`: batches, draws, seconds
+/// in statements, seconds committing, syncs, seconds syncing.
+async fn batch_totals(api: &Api) -> [f64; 6] {
+    let text = match api.client.get(api.url("/metrics")).send().await {
+        Ok(r) => r.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    [
+        value("huodong_draw_batch_size_count"),
+        value("huodong_draw_batch_size_sum"),
+        value("huodong_draw_batch_statements_seconds_sum"),
+        value("huodong_draw_batch_commit_seconds_sum"),
+        value("huodong_draw_batch_sync_seconds_count"),
+        value("huodong_draw_batch_sync_seconds_sum"),
+    ]
+}
+
+/// Prints what the writer's batches looked like between two totals.
+fn print_batches(name: &str, before: [f64; 6], after: [f64; 6]) {
+    let [batches, draws, statements, commit, syncs, sync] =
+        std::array::from_fn::<f64, 6, _>(|i| after[i] - before[i]);
+    if batches < 1.0 {
+        return;
+    }
+    println!("BENCH {name}_batch_size={:.1} draws", draws / batches);
+    println!(
+        "BENCH {name}_batch_statements={:.1} us/draw",
+        statements * 1e6 / draws.max(1.0)
+    );
+    println!("BENCH {name}_batch_commit={:.0} us", commit * 1e6 / batches);
+    println!("BENCH {name}_sync={:.0} us", sync * 1e6 / syncs.max(1.0));
+    println!(
+        "BENCH {name}_batches_per_sync={:.2} batches",
+        batches / syncs.max(1.0)
+    );
 }
 
 async fn activity(app: &TestApp, title: &str, prizes: Value) -> String {
@@ -139,8 +225,19 @@ async fn backend(
     )
     .await;
     let tokens = players(&app, &hot, users).await;
-    let hot_figures = draws(app.api.clone(), hot.clone(), tokens, clients, duration).await;
-    print(&format!("draw_{name}_hot"), &hot_figures, noop);
+    let load = Load {
+        clients,
+        duration,
+        noop,
+    };
+    let hot_figures = draws(
+        &format!("draw_{name}_hot"),
+        app.api.clone(),
+        hot.clone(),
+        tokens,
+        load,
+    )
+    .await;
     let left = app
         .scalar("SELECT stock_left FROM prizes WHERE name = '大奖'")
         .await;
@@ -161,8 +258,14 @@ async fn backend(
     )
     .await;
     let tokens = players(&app, &open, users).await;
-    let open_figures = draws(app.api.clone(), open, tokens, clients, duration).await;
-    print(&format!("draw_{name}_unlimited"), &open_figures, noop);
+    draws(
+        &format!("draw_{name}_unlimited"),
+        app.api.clone(),
+        open,
+        tokens,
+        load,
+    )
+    .await;
 
     let row = activity(
         &app,
@@ -171,8 +274,14 @@ async fn backend(
     )
     .await;
     let tokens = players(&app, &row, users).await;
-    let row_figures = draws(app.api.clone(), row, tokens, clients, duration).await;
-    print(&format!("draw_{name}_hot_row"), &row_figures, noop);
+    let row_figures = draws(
+        &format!("draw_{name}_hot_row"),
+        app.api.clone(),
+        row,
+        tokens,
+        load,
+    )
+    .await;
     if backend == Backend::Postgres {
         // The same hot row without stock slots: one `UPDATE prizes SET
         // stock_left = stock_left - 1 WHERE … stock_left > 0` per draw.
@@ -185,12 +294,14 @@ async fn backend(
         )
         .await;
         let tokens = players(&single, &row, users).await;
-        let single_figures = draws(single.api.clone(), row, tokens, clients, duration).await;
-        print(
+        let single_figures = draws(
             &format!("draw_{name}_hot_row_single"),
-            &single_figures,
-            noop,
-        );
+            single.api.clone(),
+            row,
+            tokens,
+            load,
+        )
+        .await;
         println!(
             "BENCH draw_{name}_hot_row_slots_vs_single={:.2} ratio",
             row_figures.rps / single_figures.rps.max(1.0)

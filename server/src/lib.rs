@@ -263,13 +263,15 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         files = assets.paths().len(),
         "state ready"
     );
+    let metrics = metrics::Metrics::new();
     let writer = match &db {
         Db::Sqlite(pool) => Some(draw::writer::DrawWriter::start(
             pool.connect_options().get_filename(),
+            metrics.draw_batches.clone(),
         )?),
         Db::Postgres(_) => None,
     };
-    Ok(AppState::new(db, config, assets, writer))
+    Ok(AppState::new(db, config, assets, metrics, writer))
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then lets requests in

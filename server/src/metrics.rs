@@ -42,6 +42,32 @@ pub struct Metrics {
     pub outbox_retried: Counter,
     /// Partner calls the outbox gave up (failed or dead).
     pub outbox_given_up: Counter,
+    /// The SQLite draw writer's batches.
+    pub draw_batches: BatchMetrics,
+}
+
+/// What the SQLite draw writer reports of each batch (group commit).
+#[derive(Clone, Debug)]
+pub struct BatchMetrics {
+    /// Draws per batch.
+    pub size: Histogram,
+    /// Time running a batch's statements, seconds.
+    pub statements: Histogram,
+    /// Time committing a batch (writing it to the WAL), seconds.
+    pub commit: Histogram,
+    /// Time making the WAL durable for the batches committed meanwhile, seconds.
+    pub sync: Histogram,
+}
+
+impl Default for BatchMetrics {
+    fn default() -> Self {
+        BatchMetrics {
+            size: Histogram::new(exponential_buckets(1.0, 2.0, 11)),
+            statements: Histogram::new(exponential_buckets(0.00002, 2.0, 14)),
+            commit: Histogram::new(exponential_buckets(0.00002, 2.0, 14)),
+            sync: Histogram::new(exponential_buckets(0.00002, 2.0, 14)),
+        }
+    }
 }
 
 impl Default for Metrics {
@@ -82,6 +108,27 @@ impl Metrics {
             "Partner calls marked failed or dead",
             outbox_given_up.clone(),
         );
+        let draw_batches = BatchMetrics::default();
+        registry.register(
+            "draw_batch_size",
+            "Draws committed together by the SQLite draw writer",
+            draw_batches.size.clone(),
+        );
+        registry.register(
+            "draw_batch_statements_seconds",
+            "Time running one batch's statements",
+            draw_batches.statements.clone(),
+        );
+        registry.register(
+            "draw_batch_commit_seconds",
+            "Time committing one batch",
+            draw_batches.commit.clone(),
+        );
+        registry.register(
+            "draw_batch_sync_seconds",
+            "Time making the WAL durable for the batches committed meanwhile",
+            draw_batches.sync.clone(),
+        );
         Metrics {
             registry: Mutex::new(registry),
             requests,
@@ -89,6 +136,7 @@ impl Metrics {
             outbox_delivered,
             outbox_retried,
             outbox_given_up,
+            draw_batches,
         }
     }
 

@@ -180,8 +180,20 @@ async fn claim_due(db: &Db, lease_ms: i64) -> Result<Vec<Claimed>, sqlx::Error> 
             .fetch_all(pool)
             .await
         }
-        // One statement under SQLite's single write lock is atomic.
+        // One statement under SQLite's single write lock is atomic. A read
+        // first: the `UPDATE` takes the database's one write lock even when
+        // nothing is due, and would make the draw writer wait for it.
         Db::Sqlite(pool) => {
+            let due: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM outbox WHERE status = 'pending' AND next_at <= $1 \
+                 AND locked_until <= $1 LIMIT 1",
+            )
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+            if due.is_none() {
+                return Ok(Vec::new());
+            }
             sqlx::query_as(&format!(
                 "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN \
                  (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= $2 AND locked_until <= $2 \

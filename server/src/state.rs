@@ -48,6 +48,7 @@ impl AppState {
         db: Db,
         config: Config,
         assets: Assets,
+        metrics: Metrics,
         draw_writer: Option<DrawWriter>,
     ) -> AppState {
         let limiters = Limiters::new(config.draw_rate_per_user, config.draw_rate_per_ip);
@@ -56,7 +57,7 @@ impl AppState {
                 db,
                 config,
                 assets,
-                metrics: Metrics::new(),
+                metrics,
                 limiters,
                 draw_writer,
                 caches: Caches::new(),

@@ -12,6 +12,17 @@ pub const NEXT_SEQ: &str = "INSERT INTO player_activity (activity_id, player_id,
      ON CONFLICT (activity_id, player_id) DO UPDATE SET draw_seq = player_activity.draw_seq + 1 \
      RETURNING draw_seq, draws_used, extra_left";
 
+/// The SQLite writer's [`NEXT_SEQ`], after the allowance was taken: also
+/// counts `$3` (1 for a draw of the allowance, 0 for an extra chance).
+pub const NEXT_SEQ_COUNTING: &str = "INSERT INTO player_activity (activity_id, player_id, draw_seq, draws_used) \
+     VALUES ($1, $2, 1, $3) ON CONFLICT (activity_id, player_id) DO UPDATE \
+     SET draw_seq = player_activity.draw_seq + 1, draws_used = player_activity.draws_used + $3 \
+     RETURNING draw_seq, draws_used, extra_left";
+
+/// A player's allowance draws in an activity so far.
+pub const DRAWS_USED: &str =
+    "SELECT draws_used FROM player_activity WHERE activity_id = $1 AND player_id = $2";
+
 /// Takes one of the day's chances if any is left (`$4` per day); returns the day's count.
 pub const TAKE_DAY_CHANCE: &str = "INSERT INTO player_days (activity_id, player_id, day, draws_used) \
      VALUES ($1, $2, $3, 1) ON CONFLICT (activity_id, player_id, day) DO UPDATE \

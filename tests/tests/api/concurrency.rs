@@ -130,3 +130,86 @@ async fn stock_slots_never_oversell() {
         .await;
     assert_eq!(info["prizes"][0]["stock_left"], 0, "{info}");
 }
+
+/// Draws that fail after they wrote (the code pool holds fewer codes than the
+/// prize's stock, so handing out a code fails once the pool is empty) among
+/// concurrent draws and same-key retries: each failure leaves nothing behind
+/// (no draw, no chance spent, no draw number, the stock back), the others are
+/// kept, and both presses of one key get one answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_draw_failing_after_it_wrote_leaves_nothing_among_concurrent_draws() {
+    const PLAYERS: usize = 40;
+    let app = Arc::new(TestApp::spawn().await);
+    let id = app
+        .published(lottery(
+            "兑换码不足",
+            json!([{"name": "会员兑换码", "kind": "code", "probability": 1.0,
+                    "codes": ["C-1", "C-2", "C-3", "C-4", "C-5", "C-6"]}]),
+            json!({"chances_per_day": 5}),
+        ))
+        .await;
+    app.execute("DELETE FROM prize_codes WHERE code IN ('C-4', 'C-5', 'C-6')")
+        .await;
+    let mut tokens = Vec::with_capacity(PLAYERS);
+    for n in 0..PLAYERS {
+        tokens.push(app.login(&id, &format!("pool-{n}")).await);
+    }
+    let mut tasks = Vec::new();
+    for token in &tokens {
+        // Two presses of one key, at once.
+        for _ in 0..2 {
+            let (app, id, token) = (app.clone(), id.clone(), token.clone());
+            tasks.push(tokio::spawn(async move {
+                app.draw(&token, &id, "press").await.1
+            }));
+        }
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    let (mut codes, mut refused) = (Vec::new(), 0);
+    for pair in answers.chunks(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert_eq!(a["code"], b["code"], "one key, one answer: {a} {b}");
+        match a["code"].as_i64() {
+            Some(0) => {
+                assert_eq!(a["result"]["draw_id"], b["result"]["draw_id"]);
+                codes.push(
+                    a["result"]["prize"]["code"]
+                        .as_str()
+                        .expect("a code")
+                        .to_owned(),
+                );
+            }
+            Some(1009) => refused += 1,
+            other => panic!("unexpected answer {other:?}: {a}"),
+        }
+    }
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec!["C-1", "C-2", "C-3"],
+        "each code handed out once"
+    );
+    assert_eq!(refused, PLAYERS - 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM draws").await, 3);
+    assert_eq!(
+        app.scalar("SELECT stock_left FROM prizes WHERE name = '会员兑换码'")
+            .await,
+        3,
+        "the failed draws gave their stock back"
+    );
+    assert_eq!(
+        app.scalar("SELECT CAST(COALESCE(SUM(draws_used), 0) AS BIGINT) FROM player_days")
+            .await,
+        3,
+        "only kept draws spent a chance"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM player_activity WHERE draw_seq > 0 OR draws_used > 0")
+            .await,
+        3,
+        "only kept draws took a draw number"
+    );
+}

@@ -75,3 +75,31 @@ async fn restarting_on_the_same_database_migrates_and_seeds_once() {
     assert_eq!(count as usize, huodong_server::seed::ACTIVITIES.len());
     second.db.close().await;
 }
+
+#[tokio::test]
+async fn metrics_report_the_sqlite_draw_writers_batches() {
+    let app = TestApp::spawn().await;
+    let token = app.login("demo_wheel", "metrics-1").await;
+    for k in 0..3 {
+        let (_, reply) = app.draw(&token, "demo_wheel", &format!("m{k}")).await;
+        assert_eq!(reply["code"], 0, "{reply}");
+    }
+    let text = app.get("/metrics").await.text().await.expect("text");
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+    };
+    match Backend::from_env() {
+        Backend::Sqlite => {
+            assert_eq!(value("huodong_draw_batch_size_sum"), Some(3.0), "{text}");
+            let batches = value("huodong_draw_batch_size_count").unwrap_or(0.0);
+            assert!((1.0..=3.0).contains(&batches), "{text}");
+            let syncs = value("huodong_draw_batch_sync_seconds_count").unwrap_or(0.0);
+            assert!((1.0..=batches).contains(&syncs), "{text}");
+        }
+        // PostgreSQL draws run one transaction each, without the writer.
+        Backend::Postgres => {
+            assert_eq!(value("huodong_draw_batch_size_count"), Some(0.0), "{text}")
+        }
+    }
+}

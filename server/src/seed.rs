@@ -78,6 +78,44 @@ const CHECKIN_REWARDS: &[DemoPrize] = &[
     },
 ];
 
+/// The live big screen's tiers: how many winners each (drawn from the people
+/// who joined, not by odds: weight 0).
+const LIVE_TIERS: &[DemoPrize] = &[
+    DemoPrize {
+        name: "一等奖 · 平板电脑",
+        kind: PrizeKind::Goods,
+        ppm: 0,
+        stock: Some(1),
+        value_cents: 399_900,
+    },
+    DemoPrize {
+        name: "二等奖 · 蓝牙耳机",
+        kind: PrizeKind::Goods,
+        ppm: 0,
+        stock: Some(3),
+        value_cents: 29_900,
+    },
+    DemoPrize {
+        name: "三等奖 · 100 积分",
+        kind: PrizeKind::Points,
+        ppm: 0,
+        stock: Some(10),
+        value_cents: 100,
+    },
+];
+
+/// The prizes a demo activity of `kind` offers.
+fn prizes_of(kind: ActivityKind) -> &'static [DemoPrize] {
+    match kind {
+        ActivityKind::Checkin => CHECKIN_REWARDS,
+        ActivityKind::Live => LIVE_TIERS,
+        _ => PRIZES,
+    }
+}
+
+/// The public id of the demo live big screen.
+pub const DEMO_LIVE: &str = "demo_live";
+
 /// The demo activities: public id, kind, title, theme.
 pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
     (
@@ -133,6 +171,12 @@ pub const ACTIVITIES: &[(&str, ActivityKind, &str, &str)] = &[
         ActivityKind::MemoryFlip,
         "翻牌 · 记忆大挑战",
         "kids",
+    ),
+    (
+        DEMO_LIVE,
+        ActivityKind::Live,
+        "年会大屏抽奖 · 好运到你家",
+        "corporate_blue",
     ),
 ];
 
@@ -294,8 +338,13 @@ pub async fn seed_demo(db: &Db, partner_url: Option<&str>) -> Result<(), sqlx::E
             .fetch_optional(&mut *tx)
             .await?;
             let Some((activity_id,)) = inserted else { continue };
-            let prizes = if kind == ActivityKind::Checkin { CHECKIN_REWARDS } else { PRIZES };
-            for (position, prize) in prizes.iter().enumerate() {
+            if kind == ActivityKind::Live {
+                sqlx::query("INSERT INTO live_state (activity_id) VALUES ($1) ON CONFLICT (activity_id) DO NOTHING")
+                    .bind(activity_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (position, prize) in prizes_of(kind).iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO prizes (activity_id, position, name, kind, weight, \
                      stock_total, stock_left, value_cents, points, coupon_id) \
@@ -341,12 +390,26 @@ mod tests {
     fn every_demo_activity_has_valid_rules() {
         for &(public_id, kind, _, _) in ACTIVITIES {
             let rules: Rules = serde_json::from_str(&demo_rules(kind)).expect("rules parse");
-            let prizes = if kind == ActivityKind::Checkin {
-                CHECKIN_REWARDS.len()
-            } else {
-                PRIZES.len()
-            };
-            if let Err(err) = crate::activities::validate::rules(kind, &rules, prizes) {
+            let prizes: Vec<crate::activities::validate::NewPrize> = prizes_of(kind)
+                .iter()
+                .map(|p| crate::activities::validate::NewPrize {
+                    name: p.name.to_owned(),
+                    kind: p.kind,
+                    weight: p.ppm,
+                    stock: p.stock,
+                    value_cents: p.value_cents,
+                    coupon_id: None,
+                    points: None,
+                    audit: false,
+                    per_user_limit: None,
+                    codes: Vec::new(),
+                    image: None,
+                    release: None,
+                })
+                .collect();
+            let checked = crate::activities::validate::rules(kind, &rules, prizes.len())
+                .and_then(|()| crate::live::check_tiers(kind, &prizes));
+            if let Err(err) = checked {
                 panic!("{public_id}: {err}");
             }
         }

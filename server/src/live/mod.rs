@@ -227,6 +227,12 @@ pub async fn host_link(
             "activity_id: 该活动不是大屏抽奖（live）",
         ));
     }
+    Ok(Reply(new_host(&state, &activity).await?))
+}
+
+/// A new host token for live activity `activity`, with the host's and the
+/// screen's links (the open API's `live/host`, and the demo's at start).
+pub async fn new_host(state: &AppState, activity: &Activity) -> Result<HostInfo, AppError> {
     let token = ids::random_hex(24);
     let now = now_secs();
     let expires_at = activity.ends_at.max(now) + 86_400;
@@ -246,12 +252,12 @@ pub async fn host_link(
         tx.commit().await
     })?;
     let base = state.config.public_url();
-    Ok(Reply(HostInfo {
+    Ok(HostInfo {
         host_url: format!("{base}/live/{}/host?token={token}", activity.public_id),
         screen_url: format!("{base}/live/{}", activity.public_id),
         token,
         expires_at,
-    }))
+    })
 }
 
 /// Where a viewer joins: the activity's player page (a visitor without a

@@ -501,3 +501,26 @@ async fn a_viewer_of_another_instance_sees_the_winners_drawn_through_the_first()
     assert_eq!(on_a.next_of("rolling", WAIT).await.data["round"], 2);
     let _ = stop_tx.send(());
 }
+
+/// The demo big screen is seeded: its screen page, its tiers, a host link,
+/// and a round drawn from the people who joined.
+#[tokio::test]
+async fn the_demo_big_screen_is_seeded_and_draws() {
+    let app = TestApp::spawn().await;
+    let id = huodong_server::seed::DEMO_LIVE;
+    let screen = app.get(&format!("/live/{id}")).await;
+    assert_eq!(screen.status(), 200);
+    let page = screen.text().await.expect("page");
+    assert!(page.contains("年会大屏抽奖"), "{page}");
+    let tiers = tier_ids(&app, id).await;
+    assert_eq!(tiers.len(), 3);
+    let token = host_token(&app, id).await;
+    for u in ["demo-a", "demo-b"] {
+        join(&app, id, u).await;
+    }
+    let stopped = round(&app, id, &token, tiers[0], 1).await;
+    assert_eq!(stopped["code"], 0, "{stopped}");
+    let winners = names(&stopped);
+    assert_eq!(winners.len(), 1, "{stopped}");
+    assert!(["demo-a", "demo-b"].contains(&winners[0].as_str()));
+}

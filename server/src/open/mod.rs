@@ -184,6 +184,7 @@ pub async fn sweep_expired(db: &crate::db::Db) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM nonces WHERE expires_at < $1").bind(now).execute(pool).await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(pool).await?;
         sqlx::query("DELETE FROM tickets WHERE expires_at < $1").bind(now - 86_400).execute(pool).await?;
+        sqlx::query("DELETE FROM live_hosts WHERE expires_at < $1").bind(now).execute(pool).await?;
         Ok(())
     })
 }

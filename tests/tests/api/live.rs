@@ -524,3 +524,32 @@ async fn the_demo_big_screen_is_seeded_and_draws() {
     assert_eq!(winners.len(), 1, "{stopped}");
     assert!(["demo-a", "demo-b"].contains(&winners[0].as_str()));
 }
+
+/// Host tokens past their expiry are refused and swept away; a live one stays.
+#[tokio::test]
+async fn expired_host_tokens_are_refused_and_swept() {
+    let app = TestApp::spawn().await;
+    let id = huodong_server::seed::DEMO_LIVE;
+    let tiers = tier_ids(&app, id).await;
+    let start = json!({"tier": tiers[0], "count": 1});
+    let token = host_token(&app, id).await;
+    let stale = host_token(&app, id).await;
+    app.execute(&format!(
+        "UPDATE live_hosts SET expires_at = 1 WHERE token_hash = '{}'",
+        huodong_server::ids::sha256_hex(stale.as_bytes())
+    ))
+    .await;
+    let (_, without) = host(&app, id, None, "start", start.clone()).await;
+    let (_, refused) = host(&app, id, Some(&stale), "start", start.clone()).await;
+    assert_ne!(refused["code"], 0, "{refused}");
+    assert_eq!(
+        refused["code"], without["code"],
+        "as if it had no token: {refused}"
+    );
+    huodong_server::open::sweep_expired(&app.state.db)
+        .await
+        .expect("sweep");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM live_hosts").await, 1);
+    let (_, started) = host(&app, id, Some(&token), "start", start).await;
+    assert_eq!(started["code"], 0, "{started}");
+}

@@ -29,7 +29,7 @@ pub struct Figures {
 /// CPU time this process has used (user + system), seconds.
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces), 1-based: utime 14, stime 15.
+    // The fields after the command name (which may hold spaces).
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| {

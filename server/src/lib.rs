@@ -334,16 +334,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         println!("    open  {base}/              (demo activities)");
         println!("    or    {base}/a/demo_wheel  (大转盘)");
         // A host link for the demo big screen, new at every start.
-        let activity = live::live_activity(&state, seed::DEMO_LIVE).await;
-        match activity {
-            Ok(activity) => match live::new_host(&state, &activity).await {
-                Ok(host) => {
-                    println!("    大屏  {}  (live big screen)", host.screen_url);
-                    println!("    主持  {}  (its host)", host.host_url);
-                }
-                Err(err) => tracing::warn!(error = %err, "no host link for the demo big screen"),
-            },
-            Err(err) => tracing::warn!(error = %err, "no demo big screen"),
+        let host = async {
+            let activity = live::live_activity(&state, seed::DEMO_LIVE).await?;
+            live::new_host(&state, &activity).await
+        };
+        match host.await {
+            Ok(host) => {
+                println!("    大屏  {}  (live big screen)", host.screen_url);
+                println!("    主持  {}  (its host)", host.host_url);
+            }
+            Err(err) => tracing::warn!(error = %err, "no host link for the demo big screen"),
         }
         println!();
     }

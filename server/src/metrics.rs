@@ -109,26 +109,30 @@ impl Metrics {
             outbox_given_up.clone(),
         );
         let draw_batches = BatchMetrics::default();
-        registry.register(
-            "draw_batch_size",
-            "Draws committed together by the SQLite draw writer",
-            draw_batches.size.clone(),
-        );
-        registry.register(
-            "draw_batch_statements_seconds",
-            "Time running one batch's statements",
-            draw_batches.statements.clone(),
-        );
-        registry.register(
-            "draw_batch_commit_seconds",
-            "Time committing one batch",
-            draw_batches.commit.clone(),
-        );
-        registry.register(
-            "draw_batch_sync_seconds",
-            "Time making the WAL durable for the batches committed meanwhile",
-            draw_batches.sync.clone(),
-        );
+        for (name, help, histogram) in [
+            (
+                "draw_batch_size",
+                "Draws committed together by the SQLite draw writer",
+                &draw_batches.size,
+            ),
+            (
+                "draw_batch_statements_seconds",
+                "Time running one batch's statements",
+                &draw_batches.statements,
+            ),
+            (
+                "draw_batch_commit_seconds",
+                "Time committing one batch",
+                &draw_batches.commit,
+            ),
+            (
+                "draw_batch_sync_seconds",
+                "Time making the WAL durable for the batches committed meanwhile",
+                &draw_batches.sync,
+            ),
+        ] {
+            registry.register(name, help, histogram.clone());
+        }
         Metrics {
             registry: Mutex::new(registry),
             requests,

@@ -1,6 +1,6 @@
 //! Group commit for SQLite: one thread owns a write connection (rusqlite, on
 //! the same bundled SQLite as sqlx) and runs the draws that arrive together in
-//! one transaction, each inside a savepoint (a refused draw rolls back alone),
+//! one transaction (see `run_batch` for how a failed draw rolls back alone),
 //! then commits once: one fsync for the batch instead of one per draw.
 //!
 //! The fsync is pipelined: the commit writes the batch to the WAL and a second
@@ -196,19 +196,17 @@ fn run_batch(
     batch: &[(DrawJob, Reply)],
     metrics: &BatchMetrics,
 ) -> Vec<Result<DrawOutcome, AppError>> {
-    match run_pass(conn, batch, metrics, false) {
-        Some(results) => results,
-        None => run_pass(conn, batch, metrics, true).unwrap_or_else(|| {
-            batch
-                .iter()
-                .map(|_| Err(AppError::Internal(anyhow::anyhow!("draw batch failed"))))
-                .collect()
-        }),
+    let mut careful = false;
+    loop {
+        match run_pass(conn, batch, metrics, careful) {
+            Some(results) => return results,
+            None => careful = true,
+        }
     }
 }
 
-/// One pass over the batch; `None` when a draw failed after writing and
-/// `careful` was off (the transaction is rolled back).
+/// One pass over the batch; `None` (the transaction rolled back) when a draw
+/// failed after writing and `careful` was off; a careful pass always answers.
 fn run_pass(
     conn: &mut Connection,
     batch: &[(DrawJob, Reply)],

@@ -88,11 +88,33 @@ impl Db {
         }
     }
 
-    /// Applies this backend's migrations.
-    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+    /// Applies this backend's migrations. On SQLite they run with foreign
+    /// keys off, so a table others refer to can be rebuilt (SQLite's ALTER
+    /// TABLE guide), and every reference is checked once they are done.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Db::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let migrated = sqlx::migrate!("./migrations/sqlite").run(&mut *conn).await;
+                let dangling = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await;
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                migrated?;
+                let dangling = dangling?.len();
+                if dangling > 0 {
+                    anyhow::bail!(
+                        "after the migrations, {dangling} rows refer to rows that do not exist"
+                    );
+                }
+                Ok(())
+            }
+            Db::Postgres(pool) => Ok(sqlx::migrate!("./migrations/postgres").run(pool).await?),
         }
     }
 

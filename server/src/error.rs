@@ -125,7 +125,20 @@ pub struct Reply<T>(pub T);
 
 impl<T: Serialize> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
-        axum::Json(Envelope::ok(&self.0)).into_response()
+        /// [`Envelope::ok`], written straight from the answer rather than
+        /// through a JSON tree.
+        #[derive(Serialize)]
+        struct Success<'a, T> {
+            code: i32,
+            msg: &'static str,
+            result: &'a T,
+        }
+        axum::Json(Success {
+            code: 0,
+            msg: "ok",
+            result: &self.0,
+        })
+        .into_response()
     }
 }
 

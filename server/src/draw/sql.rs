@@ -12,17 +12,6 @@ pub const NEXT_SEQ: &str = "INSERT INTO player_activity (activity_id, player_id,
      ON CONFLICT (activity_id, player_id) DO UPDATE SET draw_seq = player_activity.draw_seq + 1 \
      RETURNING draw_seq, draws_used, extra_left";
 
-/// The SQLite writer's [`NEXT_SEQ`], after the allowance was taken: also
-/// counts `$3` (1 for a draw of the allowance, 0 for an extra chance).
-pub const NEXT_SEQ_COUNTING: &str = "INSERT INTO player_activity (activity_id, player_id, draw_seq, draws_used) \
-     VALUES ($1, $2, 1, $3) ON CONFLICT (activity_id, player_id) DO UPDATE \
-     SET draw_seq = player_activity.draw_seq + 1, draws_used = player_activity.draws_used + $3 \
-     RETURNING draw_seq, draws_used, extra_left";
-
-/// A player's allowance draws in an activity so far.
-pub const DRAWS_USED: &str =
-    "SELECT draws_used FROM player_activity WHERE activity_id = $1 AND player_id = $2";
-
 /// Takes one of the day's chances if any is left (`$4` per day); returns the day's count.
 pub const TAKE_DAY_CHANCE: &str = "INSERT INTO player_days (activity_id, player_id, day, draws_used) \
      VALUES ($1, $2, $3, 1) ON CONFLICT (activity_id, player_id, day) DO UPDATE \
@@ -76,10 +65,22 @@ pub const WINS_OF_PRIZE: &str =
 pub const TAKE_STOCK: &str =
     "UPDATE prizes SET stock_left = stock_left - 1 WHERE id = $1 AND stock_left > $2";
 
+/// The columns and values of a recorded draw (see [`RECORD_DRAW`]).
+macro_rules! insert_draw {
+    () => {
+        "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, \
+         weight_total, candidate_id, prize_id, outcome, odds, ip, created_at, delivery) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    };
+}
+
 /// Records a draw; returns its id.
-pub const RECORD_DRAW: &str = "INSERT INTO draws (activity_id, player_id, seq, idempotency_key, day, roll, \
-     weight_total, candidate_id, prize_id, outcome, odds, ip, created_at, delivery) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
+pub const RECORD_DRAW: &str = concat!(insert_draw!(), " RETURNING id");
+
+/// [`RECORD_DRAW`] for the SQLite writer, which takes the id from the
+/// connection (a `RETURNING` clause costs SQLite a temporary table and a
+/// statement journal per draw).
+pub const INSERT_DRAW: &str = insert_draw!();
 
 /// Hands the first free code of prize `$2` to draw `$1`; returns the code.
 pub const CLAIM_CODE: &str = "UPDATE prize_codes SET draw_id = $1 WHERE id = (SELECT id FROM prize_codes \
@@ -87,3 +88,35 @@ pub const CLAIM_CODE: &str = "UPDATE prize_codes SET draw_id = $1 WHERE id = (SE
 
 /// Writes the code onto the draw.
 pub const SET_CODE: &str = "UPDATE draws SET code = $1 WHERE id = $2";
+
+// The SQLite writer's own statements. It holds the write lock for its whole
+// batch, so it reads a player's counters and then writes them, each a plain
+// single-row statement: an upsert or a `RETURNING` clause would make SQLite
+// open a temporary table and a statement journal for every draw. (`?N`
+// placeholders: these never run on PostgreSQL.)
+
+/// A player's counters in an activity: `draw_seq, draws_used, extra_left`.
+pub const PLAYER_COUNTERS: &str = "SELECT draw_seq, draws_used, extra_left FROM player_activity \
+     WHERE activity_id = ?1 AND player_id = ?2";
+
+/// A player's first draw in an activity, from the allowance.
+pub const FIRST_DRAW: &str = "INSERT INTO player_activity (activity_id, player_id, draw_seq, draws_used, extra_left) \
+     VALUES (?1, ?2, 1, 1, 0)";
+
+/// The next draw number; counts an allowance draw (`?3` = 1) or spends an
+/// extra chance (`?3` = 0).
+pub const NEXT_DRAW: &str = "UPDATE player_activity SET draw_seq = draw_seq + 1, \
+     draws_used = draws_used + ?3, extra_left = extra_left - (1 - ?3) \
+     WHERE activity_id = ?1 AND player_id = ?2";
+
+/// The draws of a local day taken from the daily allowance.
+pub const DAY_USED: &str =
+    "SELECT draws_used FROM player_days WHERE activity_id = ?1 AND player_id = ?2 AND day = ?3";
+
+/// The first allowance draw of a day.
+pub const FIRST_OF_DAY: &str =
+    "INSERT INTO player_days (activity_id, player_id, day, draws_used) VALUES (?1, ?2, ?3, 1)";
+
+/// Another allowance draw of a day.
+pub const NEXT_OF_DAY: &str = "UPDATE player_days SET draws_used = draws_used + 1 \
+     WHERE activity_id = ?1 AND player_id = ?2 AND day = ?3";

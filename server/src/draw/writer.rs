@@ -349,7 +349,8 @@ fn prize_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Prize> {
 }
 
 /// The statements of one draw: the decisions of `draw_statements!`, with the
-/// allowance taken before the draw number, so that a refusal writes nothing.
+/// player's counters read before anything is written, so that a refusal
+/// writes nothing.
 fn draw(
     conn: &Connection,
     job: &DrawJob,
@@ -371,60 +372,73 @@ fn draw(
             return Ok(DrawOutcome::Duplicate);
         }
     }
+    // The batch holds the write lock: what is read here stays true until
+    // the draw's own writes, so a refusal is decided before anything is written.
+    let counters: Option<(i64, i64, i64)> = conn
+        .prepare_cached(sql::PLAYER_COUNTERS)
+        .and_then(|mut s| {
+            s.query_row(params![activity.id, player.player_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+        })
+        .map_err(internal)?;
+    let (seq_before, used_before, extra_before) = counters.unwrap_or((0, 0, 0));
     let per_day = activity.rules.chances_per_day;
-    let under_total = match activity.rules.chances_total {
-        None => true,
-        Some(total) => {
-            let used: Option<i64> = conn
-                .prepare_cached(sql::DRAWS_USED)
-                .and_then(|mut s| {
-                    s.query_row(params![activity.id, player.player_id], |r| r.get(0))
-                        .optional()
-                })
-                .map_err(internal)?;
-            used.unwrap_or(0) < total
-        }
-    };
-    // Guarded: each changes nothing when no chance of its kind is left.
-    let day_used: Option<i64> = if under_total && per_day > 0 {
-        conn.prepare_cached(sql::TAKE_DAY_CHANCE)
+    let under_total = activity
+        .rules
+        .chances_total
+        .is_none_or(|total| used_before < total);
+    // From the day's allowance: whether the day has a row, and its count after.
+    let from_day: Option<(bool, i64)> = if under_total && per_day > 0 {
+        let used: Option<i64> = conn
+            .prepare_cached(sql::DAY_USED)
             .and_then(|mut s| {
-                s.query_row(
-                    params![activity.id, player.player_id, job.day, per_day],
-                    |r| r.get(0),
-                )
+                s.query_row(params![activity.id, player.player_id, job.day], |r| {
+                    r.get(0)
+                })
                 .optional()
             })
-            .map_err(internal)?
+            .map_err(internal)?;
+        match used {
+            None => Some((false, 1)),
+            Some(used) if used < per_day => Some((true, used + 1)),
+            Some(_) => None,
+        }
     } else {
         None
     };
-    let counted = if day_used.is_some() {
-        1
-    } else {
-        let took = conn
-            .prepare_cached(sql::TAKE_EXTRA)
-            .and_then(|mut s| s.execute(params![activity.id, player.player_id]))
-            .map_err(internal)?;
-        if took != 1 {
-            return Err(AppError::code(ErrorCode::NoChancesLeft));
-        }
-        0
-    };
+    let counted = i64::from(from_day.is_some());
+    if counted == 0 && extra_before <= 0 {
+        return Err(AppError::code(ErrorCode::NoChancesLeft));
+    }
     pass.wrote = true;
-    let (seq, draws_used, extra_left): (i64, i64, i64) = conn
-        .prepare_cached(sql::NEXT_SEQ_COUNTING)
-        .and_then(|mut s| {
-            s.query_row(params![activity.id, player.player_id, counted], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-        })
-        .map_err(internal)?;
+    let day_statement = match from_day {
+        Some((true, _)) => Some(sql::NEXT_OF_DAY),
+        Some((false, _)) => Some(sql::FIRST_OF_DAY),
+        None => None,
+    };
+    if let Some(statement) = day_statement {
+        conn.prepare_cached(statement)
+            .and_then(|mut s| s.execute(params![activity.id, player.player_id, job.day]))
+            .map_err(internal)?;
+    }
+    // No row yet means no extra chance either: the first draw is counted.
+    let advanced = match counters {
+        Some(_) => conn
+            .prepare_cached(sql::NEXT_DRAW)
+            .and_then(|mut s| s.execute(params![activity.id, player.player_id, counted])),
+        None => conn
+            .prepare_cached(sql::FIRST_DRAW)
+            .and_then(|mut s| s.execute(params![activity.id, player.player_id])),
+    };
+    advanced.map_err(internal)?;
+    let seq = seq_before + 1;
     let chances_after = chances(
         activity,
-        draws_used,
-        extra_left,
-        day_used.unwrap_or(per_day),
+        used_before + counted,
+        extra_before - (1 - counted),
+        from_day.map_or(per_day, |(_, used)| used),
     );
 
     let prizes = cache.get(conn, activity.id)?;
@@ -456,29 +470,26 @@ fn draw(
         }
     }
     let delivery = initial_delivery(&job.partner, outcome, won);
-    let inserted = conn.prepare_cached(sql::RECORD_DRAW).and_then(|mut s| {
-        s.query_row(
-            params![
-                activity.id,
-                player.player_id,
-                seq,
-                job.key,
-                job.day,
-                roll,
-                activity.weight_total,
-                candidate.map(|p| p.id),
-                won.map(|p| p.id),
-                outcome,
-                odds,
-                job.ip,
-                now,
-                delivery
-            ],
-            |r| r.get::<_, i64>(0),
-        )
+    let inserted = conn.prepare_cached(sql::INSERT_DRAW).and_then(|mut s| {
+        s.execute(params![
+            activity.id,
+            player.player_id,
+            seq,
+            job.key,
+            job.day,
+            roll,
+            activity.weight_total,
+            candidate.map(|p| p.id),
+            won.map(|p| p.id),
+            outcome,
+            odds,
+            job.ip,
+            now,
+            delivery
+        ])
     });
     let draw_id = match inserted {
-        Ok(id) => id,
+        Ok(_) => conn.last_insert_rowid(),
         Err(err) if is_unique_violation(&err) => return Ok(DrawOutcome::Duplicate),
         Err(err) => return Err(internal(err)),
     };

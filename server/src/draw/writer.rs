@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use huodong_shared::ErrorCode;
 use huodong_shared::api::PrizeKind;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
@@ -208,7 +208,7 @@ fn run_batch(
 /// One pass over the batch; `None` (the transaction rolled back) when a draw
 /// failed after writing and `careful` was off; a careful pass always answers.
 fn run_pass(
-    conn: &mut Connection,
+    conn: &Connection,
     batch: &[(DrawJob, Reply)],
     metrics: &BatchMetrics,
     careful: bool,
@@ -221,6 +221,7 @@ fn run_pass(
     // The batch holds SQLite's write lock: only these draws change stock until
     // the commit, so each activity's prizes are read once and kept in step.
     let mut prizes = PrizeCache::default();
+    let mut statements = Statements::new(conn);
     for (job, _) in batch {
         if careful && let Err(err) = exec_cached(conn, "SAVEPOINT draw") {
             results.push(Err(failed(&err)));
@@ -230,7 +231,7 @@ fn run_pass(
             careful,
             wrote: false,
         };
-        let result = draw(conn, job, &mut prizes, &mut pass);
+        let result = draw(&mut statements, job, &mut prizes, &mut pass);
         let keep = matches!(result, Ok(DrawOutcome::Done(..)));
         if !careful {
             if !keep && pass.wrote {
@@ -264,6 +265,38 @@ fn run_pass(
         return Some(batch.iter().map(|_| Err(failed(&err))).collect());
     }
     Some(results)
+}
+
+/// A batch's statements, taken from the connection's cache at their first
+/// use and held until the batch ends, so that a draw does not look each one
+/// up again (a look-up hashes the statement's whole text).
+struct Statements<'c> {
+    conn: &'c Connection,
+    held: Vec<(&'static str, CachedStatement<'c>)>,
+}
+
+impl<'c> Statements<'c> {
+    fn new(conn: &'c Connection) -> Statements<'c> {
+        Statements {
+            conn,
+            held: Vec::with_capacity(16),
+        }
+    }
+
+    fn prepare(&mut self, sql: &'static str) -> rusqlite::Result<&mut CachedStatement<'c>> {
+        let found = self
+            .held
+            .iter()
+            .position(|(held, _)| std::ptr::eq(*held, sql) || *held == sql);
+        let at = match found {
+            Some(at) => at,
+            None => {
+                self.held.push((sql, self.conn.prepare_cached(sql)?));
+                self.held.len() - 1
+            }
+        };
+        Ok(&mut self.held[at].1)
+    }
 }
 
 /// How a draw runs within its pass.
@@ -352,16 +385,16 @@ fn prize_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Prize> {
 /// player's counters read before anything is written, so that a refusal
 /// writes nothing.
 fn draw(
-    conn: &Connection,
+    st: &mut Statements<'_>,
     job: &DrawJob,
     cache: &mut PrizeCache,
     pass: &mut Pass,
 ) -> Result<DrawOutcome, AppError> {
     let (activity, player, now) = (&*job.activity, &job.player, job.now);
     if pass.careful {
-        let seen: Option<i64> = conn
-            .prepare_cached(sql::KEY_SEEN)
-            .and_then(|mut s| {
+        let seen: Option<i64> = st
+            .prepare(sql::KEY_SEEN)
+            .and_then(|s| {
                 s.query_row(params![activity.id, player.player_id, job.key], |r| {
                     r.get(0)
                 })
@@ -374,9 +407,9 @@ fn draw(
     }
     // The batch holds the write lock: what is read here stays true until
     // the draw's own writes, so a refusal is decided before anything is written.
-    let counters: Option<(i64, i64, i64)> = conn
-        .prepare_cached(sql::PLAYER_COUNTERS)
-        .and_then(|mut s| {
+    let counters: Option<(i64, i64, i64)> = st
+        .prepare(sql::PLAYER_COUNTERS)
+        .and_then(|s| {
             s.query_row(params![activity.id, player.player_id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
@@ -391,9 +424,9 @@ fn draw(
         .is_none_or(|total| used_before < total);
     // From the day's allowance: whether the day has a row, and its count after.
     let from_day: Option<(bool, i64)> = if under_total && per_day > 0 {
-        let used: Option<i64> = conn
-            .prepare_cached(sql::DAY_USED)
-            .and_then(|mut s| {
+        let used: Option<i64> = st
+            .prepare(sql::DAY_USED)
+            .and_then(|s| {
                 s.query_row(params![activity.id, player.player_id, job.day], |r| {
                     r.get(0)
                 })
@@ -419,18 +452,18 @@ fn draw(
         None => None,
     };
     if let Some(statement) = day_statement {
-        conn.prepare_cached(statement)
-            .and_then(|mut s| s.execute(params![activity.id, player.player_id, job.day]))
+        st.prepare(statement)
+            .and_then(|s| s.execute(params![activity.id, player.player_id, job.day]))
             .map_err(internal)?;
     }
     // No row yet means no extra chance either: the first draw is counted.
     let advanced = match counters {
-        Some(_) => conn
-            .prepare_cached(sql::NEXT_DRAW)
-            .and_then(|mut s| s.execute(params![activity.id, player.player_id, counted])),
-        None => conn
-            .prepare_cached(sql::FIRST_DRAW)
-            .and_then(|mut s| s.execute(params![activity.id, player.player_id])),
+        Some(_) => st
+            .prepare(sql::NEXT_DRAW)
+            .and_then(|s| s.execute(params![activity.id, player.player_id, counted])),
+        None => st
+            .prepare(sql::FIRST_DRAW)
+            .and_then(|s| s.execute(params![activity.id, player.player_id])),
     };
     advanced.map_err(internal)?;
     let seq = seq_before + 1;
@@ -441,10 +474,10 @@ fn draw(
         from_day.map_or(per_day, |(_, used)| used),
     );
 
-    let prizes = cache.get(conn, activity.id)?;
+    let prizes = cache.get(st.conn, activity.id)?;
     let (roll, candidate, odds) = decide(activity, &prizes, &player.u_id, seq, job.forced);
     let on_review = if activity.rules.risk.is_some() || candidate.is_some_and(|p| p.audit) {
-        review_status(conn, job, pass)?
+        review_status(st, job, pass)?
     } else {
         false
     };
@@ -456,7 +489,7 @@ fn draw(
         } else if prize.audit && on_review {
             outcome = "review";
         } else {
-            outcome = take_prize(conn, job, prize)?;
+            outcome = take_prize(st, job, prize)?;
             if outcome == "won" && prize.stock_total.is_some() {
                 cache.taken = Some((activity.id, prize.id));
             }
@@ -470,7 +503,7 @@ fn draw(
         }
     }
     let delivery = initial_delivery(&job.partner, outcome, won);
-    let inserted = conn.prepare_cached(sql::INSERT_DRAW).and_then(|mut s| {
+    let inserted = st.prepare(sql::INSERT_DRAW).and_then(|s| {
         s.execute(params![
             activity.id,
             player.player_id,
@@ -489,15 +522,15 @@ fn draw(
         ])
     });
     let draw_id = match inserted {
-        Ok(_) => conn.last_insert_rowid(),
+        Ok(_) => st.conn.last_insert_rowid(),
         Err(err) if is_unique_violation(&err) => return Ok(DrawOutcome::Duplicate),
         Err(err) => return Err(internal(err)),
     };
     let mut code = None;
     if let Some(prize) = won.filter(|p| outcome == "won" && p.kind() == PrizeKind::Code) {
-        code = conn
-            .prepare_cached(sql::CLAIM_CODE)
-            .and_then(|mut s| {
+        code = st
+            .prepare(sql::CLAIM_CODE)
+            .and_then(|s| {
                 s.query_row(params![draw_id, prize.id], |r| r.get::<_, String>(0))
                     .optional()
             })
@@ -508,8 +541,8 @@ fn draw(
                 "兑换码发放繁忙，请重试",
             ));
         };
-        conn.prepare_cached(sql::SET_CODE)
-            .and_then(|mut s| s.execute(params![c, draw_id]))
+        st.prepare(sql::SET_CODE)
+            .and_then(|s| s.execute(params![c, draw_id]))
             .map_err(internal)?;
     }
     for m in draw_messages(
@@ -522,8 +555,8 @@ fn draw(
         won,
         now,
     ) {
-        conn.prepare_cached(crate::outbox::ENQUEUE)
-            .and_then(|mut s| {
+        st.prepare(crate::outbox::ENQUEUE)
+            .and_then(|s| {
                 s.execute(params![
                     m.partner_id,
                     m.activity_id,
@@ -538,9 +571,9 @@ fn draw(
             .map_err(internal)?;
     }
     if let Some(guard) = &job.charge {
-        let cancelled = conn
-            .prepare_cached(crate::outbox::CANCEL)
-            .and_then(|mut s| s.execute(params![crate::partner::now_ms(), guard]))
+        let cancelled = st
+            .prepare(crate::outbox::CANCEL)
+            .and_then(|s| s.execute(params![crate::partner::now_ms(), guard]))
             .map_err(internal)?;
         if cancelled != 1 {
             // The refund already went out: this draw must not happen.
@@ -564,12 +597,16 @@ fn draw(
 }
 
 /// The automatic rule and the review list (as `review_status!`).
-fn review_status(conn: &Connection, job: &DrawJob, pass: &mut Pass) -> Result<bool, AppError> {
+fn review_status(
+    st: &mut Statements<'_>,
+    job: &DrawJob,
+    pass: &mut Pass,
+) -> Result<bool, AppError> {
     let activity = &job.activity;
     if let Some(rule) = activity.rules.risk {
-        let recent: i64 = conn
-            .prepare_cached(sql::RECENT_FROM_IP)
-            .and_then(|mut s| {
+        let recent: i64 = st
+            .prepare(sql::RECENT_FROM_IP)
+            .and_then(|s| {
                 s.query_row(
                     params![activity.id, job.ip, job.now - rule.ip_window_secs],
                     |r| r.get(0),
@@ -579,15 +616,15 @@ fn review_status(conn: &Connection, job: &DrawJob, pass: &mut Pass) -> Result<bo
         if recent >= rule.ip_draws_max {
             let reason = crate::risk::review_reason(&rule, &job.ip);
             pass.wrote = true;
-            conn.prepare_cached(sql::FLAG_FOR_REVIEW)
-                .and_then(|mut s| {
+            st.prepare(sql::FLAG_FOR_REVIEW)
+                .and_then(|s| {
                     s.execute(params![activity.id, job.player.player_id, reason, job.now])
                 })
                 .map_err(internal)?;
         }
     }
-    conn.prepare_cached(sql::ON_REVIEW)
-        .and_then(|mut s| {
+    st.prepare(sql::ON_REVIEW)
+        .and_then(|s| {
             s.query_row(params![activity.id, job.player.player_id], |r| {
                 r.get::<_, i64>(0)
             })
@@ -598,13 +635,17 @@ fn review_status(conn: &Connection, job: &DrawJob, pass: &mut Pass) -> Result<bo
 }
 
 /// The cap and the stock (as `take_prize!`).
-fn take_prize(conn: &Connection, job: &DrawJob, prize: &Prize) -> Result<&'static str, AppError> {
+fn take_prize(
+    st: &mut Statements<'_>,
+    job: &DrawJob,
+    prize: &Prize,
+) -> Result<&'static str, AppError> {
     let floor = prize.held_back(&job.activity, job.now);
     let capped = match prize.per_user_limit {
         Some(limit) => {
-            let won: i64 = conn
-                .prepare_cached(sql::WINS_OF_PRIZE)
-                .and_then(|mut s| {
+            let won: i64 = st
+                .prepare(sql::WINS_OF_PRIZE)
+                .and_then(|s| {
                     s.query_row(
                         params![job.activity.id, job.player.player_id, prize.id],
                         |r| r.get(0),
@@ -618,8 +659,8 @@ fn take_prize(conn: &Connection, job: &DrawJob, prize: &Prize) -> Result<&'stati
     let in_stock = if capped {
         false
     } else if prize.stock_total.is_some() {
-        conn.prepare_cached(sql::TAKE_STOCK)
-            .and_then(|mut s| s.execute(params![prize.id, floor]))
+        st.prepare(sql::TAKE_STOCK)
+            .and_then(|s| s.execute(params![prize.id, floor]))
             .map_err(internal)?
             == 1
     } else {

@@ -1,6 +1,14 @@
 //! The activity runtime's server as a library: [`app`] builds the real router,
 //! so tests drive it without a socket, and [`run`] is what the binary does.
 
+/// mimalloc rather than the system allocator: a draw's memory is allocated
+/// on one thread (the request's) and freed on another (the draw writer's), or
+/// the other way round, which glibc's allocator pays for with arena locks
+/// and consolidation. Declared here so the binary, the tests and the
+/// benchmark that run this library all allocate the same way.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod activities;
 pub mod assets;
 pub mod cache;

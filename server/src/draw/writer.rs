@@ -14,9 +14,13 @@
 //! nothing before its own claim commits with a full sync, which covers every
 //! earlier WAL frame, so no partner hears of a draw a power cut could undo.
 //!
-//! It runs the same statements as the sqlx path (`sql.rs`) and the same pure
-//! decisions (`decide`, `chances`, `Prize::held_back`), without a thread hop
-//! per statement: that hop, not SQLite, bounded the sqlx writer.
+//! It makes the same pure decisions as the sqlx path (`decide`, `chances`,
+//! `Prize::held_back`), without a thread hop per statement (that hop, not
+//! SQLite, bounded the sqlx writer), and with statements of its own
+//! (`sql.rs`): holding the write lock for the batch, it reads a player's
+//! counters and then writes plain single-row statements, where the sqlx path
+//! uses guarded upserts with `RETURNING` (each of which SQLite runs through a
+//! temporary table and a statement journal).
 
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;

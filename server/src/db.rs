@@ -94,19 +94,17 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(pool) => {
-                let mut conn = pool.acquire().await?;
+                // Out of the pool: closed when done, so no connection with
+                // foreign keys off ever goes back to it.
+                let mut conn = pool.acquire().await?.detach();
                 sqlx::query("PRAGMA foreign_keys = OFF")
-                    .execute(&mut *conn)
+                    .execute(&mut conn)
                     .await?;
-                let migrated = sqlx::migrate!("./migrations/sqlite").run(&mut *conn).await;
+                sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
                 let dangling = sqlx::query("PRAGMA foreign_key_check")
-                    .fetch_all(&mut *conn)
-                    .await;
-                sqlx::query("PRAGMA foreign_keys = ON")
-                    .execute(&mut *conn)
-                    .await?;
-                migrated?;
-                let dangling = dangling?.len();
+                    .fetch_all(&mut conn)
+                    .await?
+                    .len();
                 if dangling > 0 {
                     anyhow::bail!(
                         "after the migrations, {dangling} rows refer to rows that do not exist"

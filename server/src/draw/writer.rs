@@ -450,12 +450,12 @@ fn draw(
         return Err(AppError::code(ErrorCode::NoChancesLeft));
     }
     pass.wrote = true;
-    let day_statement = match from_day {
-        Some((true, _)) => Some(sql::NEXT_OF_DAY),
-        Some((false, _)) => Some(sql::FIRST_OF_DAY),
-        None => None,
-    };
-    if let Some(statement) = day_statement {
+    if let Some((day_has_row, _)) = from_day {
+        let statement = if day_has_row {
+            sql::NEXT_OF_DAY
+        } else {
+            sql::FIRST_OF_DAY
+        };
         st.prepare(statement)
             .and_then(|s| s.execute(params![activity.id, player.player_id, job.day]))
             .map_err(internal)?;

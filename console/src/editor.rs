@@ -6,7 +6,7 @@ use huodong_shared::api::{ActivityKind, PrizeKind};
 use huodong_shared::console::ActivityChanges;
 use huodong_shared::format::{datetime_cn, days_from_civil};
 use huodong_shared::open::{
-    CheckinRules, CreateActivity, GameRules, Milestone, PrizeInput, QuizQuestion, Rules,
+    CheckinRules, CreateActivity, GameRules, Milestone, PrizeInput, QuizQuestion, Release, Rules,
 };
 use leptos::prelude::*;
 use serde_json::Value;
@@ -44,6 +44,32 @@ pub struct PrizeRow {
     pub coupon_id: String,
     /// Needs the partner's winner audit.
     pub audit: bool,
+    /// Most wins per player, as typed ("" for no cap).
+    pub limit: String,
+    /// Redeem codes typed for a code prize, one a line.
+    pub codes: String,
+    /// The size of the code pool the prize already has (kept when no codes
+    /// are typed).
+    pub pool: Option<i64>,
+    /// What the form does not edit, kept as loaded: the release plan, the
+    /// image and the value.
+    pub release: Option<Release>,
+    /// Image URL.
+    pub image: Option<String>,
+    /// Value in cents.
+    pub value: i64,
+}
+
+impl PrizeRow {
+    /// The codes typed, one a line, blank lines left out.
+    pub fn typed_codes(&self) -> Vec<String> {
+        self.codes
+            .lines()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 /// The form.
@@ -77,6 +103,9 @@ pub struct Draft {
     pub game: Option<GameRules>,
     /// Check-in rules.
     pub checkin: Option<CheckinRules>,
+    /// The rules as loaded: what the form does not edit (anti-farming, audit
+    /// fallback, the partner's decision, live settings) is sent back as it was.
+    pub base: Rules,
 }
 
 fn row(name: &str, kind: PrizeKind, percent: &str, stock: &str) -> PrizeRow {
@@ -92,6 +121,12 @@ fn row(name: &str, kind: PrizeKind, percent: &str, stock: &str) -> PrizeRow {
         },
         coupon_id: String::new(),
         audit: false,
+        limit: String::new(),
+        codes: String::new(),
+        pool: None,
+        release: None,
+        image: None,
+        value: 0,
     }
 }
 
@@ -199,6 +234,7 @@ impl Draft {
             prizes,
             game,
             checkin,
+            base: Rules::default(),
         }
     }
 
@@ -233,6 +269,15 @@ impl Draft {
                     .unwrap_or_default(),
                 coupon_id: text(p, "coupon_id"),
                 audit: p["audit"].as_bool().unwrap_or(false),
+                limit: p["per_user_limit"]
+                    .as_i64()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                codes: String::new(),
+                pool: p["codes_total"].as_i64(),
+                release: serde_json::from_value(p["release"].clone()).ok(),
+                image: p["image"].as_str().map(str::to_owned),
+                value: p["value"].as_i64().unwrap_or(0),
             })
             .collect();
         Draft {
@@ -251,8 +296,9 @@ impl Draft {
             condition: rules.condition_check,
             fair: rules.provably_fair,
             prizes,
-            game: rules.game,
-            checkin: rules.checkin,
+            game: rules.game.clone(),
+            checkin: rules.checkin.clone(),
+            base: rules,
         }
     }
 }
@@ -301,17 +347,53 @@ pub fn check(d: &Draft) -> Vec<Problem> {
             ),
         }
         let stock = p.stock.trim();
+        let codes = p.typed_codes().len() as i64;
+        // A code prize's codes: those typed, else the pool it has.
+        let pool = if codes > 0 {
+            codes
+        } else {
+            p.pool.unwrap_or(0)
+        };
         if stock.is_empty() {
-            if matches!(p.kind, PrizeKind::Goods | PrizeKind::Code) {
+            if p.kind == PrizeKind::Goods {
                 bad(
                     &format!("prize{i}.stock"),
-                    format!("第 {n} 个奖品是实物或兑换码，须填写数量"),
+                    format!("第 {n} 个奖品是实物，须填写数量"),
                 );
             }
-        } else if stock.parse::<i64>().map_or(true, |s| s < 0) {
+        } else {
+            match stock.parse::<i64>() {
+                Ok(s) if s < 0 => bad(
+                    &format!("prize{i}.stock"),
+                    format!("第 {n} 个奖品的数量不能为负数"),
+                ),
+                Ok(s) if p.kind == PrizeKind::Code && pool > 0 && s > pool => bad(
+                    &format!("prize{i}.stock"),
+                    format!("第 {n} 个奖品的数量不能多于兑换码个数（{pool} 个）"),
+                ),
+                Ok(_) => {}
+                Err(_) => bad(
+                    &format!("prize{i}.stock"),
+                    format!("第 {n} 个奖品的数量须为整数，或留空表示不限"),
+                ),
+            }
+        }
+        if p.kind == PrizeKind::Code && pool == 0 {
             bad(
-                &format!("prize{i}.stock"),
-                format!("第 {n} 个奖品的数量不能为负数"),
+                &format!("prize{i}.codes"),
+                format!("第 {n} 个奖品是兑换码，须填写兑换码（每行一个）"),
+            );
+        }
+        if p.kind == PrizeKind::Code && p.typed_codes().iter().any(|c| c.chars().count() > 128) {
+            bad(
+                &format!("prize{i}.codes"),
+                format!("第 {n} 个奖品的兑换码每个不能超过 128 个字符"),
+            );
+        }
+        if !p.limit.trim().is_empty() && p.limit.trim().parse::<i64>().map_or(true, |x| x < 1) {
+            bad(
+                &format!("prize{i}.limit"),
+                format!("第 {n} 个奖品的每人限中须为正整数，或留空表示不限"),
             );
         }
         if p.kind == PrizeKind::Points && p.points.trim().parse::<i64>().map_or(true, |x| x <= 0) {
@@ -346,7 +428,7 @@ pub fn rules_of(d: &Draft) -> Rules {
         provably_fair: d.fair,
         checkin: d.checkin.clone(),
         game: d.game.clone(),
-        ..Rules::default()
+        ..d.base.clone()
     }
 }
 
@@ -359,14 +441,25 @@ fn prizes_of(d: &Draft) -> Vec<PrizeInput> {
             weight: None,
             probability: p.percent.trim().parse::<f64>().ok().map(|x| x / 100.0),
             stock: p.stock.trim().parse().ok(),
-            value: 0,
-            coupon_id: Some(p.coupon_id.trim().to_owned()).filter(|c| !c.is_empty()),
-            points: p.points.trim().parse().ok(),
+            value: p.value,
+            coupon_id: Some(p.coupon_id.trim().to_owned())
+                .filter(|c| !c.is_empty() && p.kind == PrizeKind::Coupon),
+            points: p
+                .points
+                .trim()
+                .parse()
+                .ok()
+                .filter(|_| p.kind == PrizeKind::Points),
             audit: p.audit,
-            per_user_limit: None,
-            codes: Vec::new(),
-            image: None,
-            release: None,
+            per_user_limit: p.limit.trim().parse().ok(),
+            // None typed: the server keeps the pool of the prize of this name.
+            codes: if p.kind == PrizeKind::Code {
+                p.typed_codes()
+            } else {
+                Vec::new()
+            },
+            image: p.image.clone(),
+            release: p.release,
         })
         .collect()
 }
@@ -394,6 +487,7 @@ const KINDS: &[(PrizeKind, &str)] = &[
     (PrizeKind::Goods, "实物"),
     (PrizeKind::Coupon, "优惠券"),
     (PrizeKind::Points, "积分"),
+    (PrizeKind::Code, "兑换码"),
 ];
 
 /// The editor.
@@ -516,12 +610,30 @@ pub fn Editor(
                     </td>
                     <td><input aria-label="概率 %" data-field="prize-percent" inputmode="decimal" prop:value=get(|p| p.percent.clone()) on:input=set(|p, v| p.percent = v) /></td>
                     <td><input aria-label="数量" data-field="prize-stock" inputmode="numeric" placeholder="不限" prop:value=get(|p| p.stock.clone()) on:input=set(|p, v| p.stock = v) /></td>
-                    <td><input aria-label="积分 / 券 ID" placeholder="积分或券 ID" prop:value=move || form.with(|d| d.prizes.get(i).map(|p| if p.kind == PrizeKind::Coupon { p.coupon_id.clone() } else { p.points.clone() }).unwrap_or_default())
-                        on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { if p.kind == PrizeKind::Coupon { p.coupon_id = v } else { p.points = v } }); } /></td>
+                    <td>{move || if form.with(|d| d.prizes.get(i).is_some_and(|p| p.kind == PrizeKind::Code)) {
+                        let pool = form.with(|d| d.prizes.get(i).and_then(|p| p.pool).unwrap_or(0));
+                        let hint = if pool > 0 { format!("每行一个；留空沿用现有 {pool} 个") } else { "每行一个兑换码".to_owned() };
+                        view! {
+                            <textarea aria-label="兑换码" data-field="prize-codes" rows="3" placeholder=hint prop:value=get(|p| p.codes.clone()) on:input=set(|p, v| p.codes = v)></textarea>
+                            <span class="muted small" data-testid="codes-count">{move || form.with(|d| d.prizes.get(i).map(|p| {
+                                let typed = p.typed_codes().len();
+                                match (typed, p.pool) {
+                                    (0, Some(n)) if n > 0 => format!("现有码池 {n} 个"),
+                                    (n, _) => format!("已填 {n} 个"),
+                                }
+                            }).unwrap_or_default())}</span>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <input aria-label="积分 / 券 ID" data-field="prize-value" placeholder="积分或券 ID" prop:value=move || form.with(|d| d.prizes.get(i).map(|p| if p.kind == PrizeKind::Coupon { p.coupon_id.clone() } else { p.points.clone() }).unwrap_or_default())
+                                on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { if p.kind == PrizeKind::Coupon { p.coupon_id = v } else { p.points = v } }); } />
+                        }.into_any()
+                    }}</td>
+                    <td><input aria-label="每人限中" data-field="prize-limit" inputmode="numeric" placeholder="不限" prop:value=get(|p| p.limit.clone()) on:input=set(|p, v| p.limit = v) /></td>
                     <td class="center"><input type="checkbox" aria-label="需审核" prop:checked=move || form.with(|d| d.prizes.get(i).is_some_and(|p| p.audit))
                         on:change=move |ev| { let on = event_target_checked(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { p.audit = on }); } /></td>
                     <td><button class="link danger" type="button" aria-label="删除奖品" on:click=move |_| form.update(|d| { if i < d.prizes.len() { d.prizes.remove(i); } })>"删除"</button></td>
-                    <td class="problem" role="alert">{err("name")}{err("percent")}{err("stock")}{err("points")}{err("coupon_id")}</td>
+                    <td class="problem" role="alert">{err("name")}{err("percent")}{err("stock")}{err("points")}{err("coupon_id")}{err("codes")}{err("limit")}</td>
                 </tr>
             }
         }).collect_view()
@@ -571,7 +683,7 @@ pub fn Editor(
             <fieldset>
                 <legend>"奖品"</legend>
                 <table class="table prizes-table">
-                    <thead><tr><th>"名称"</th><th>"类型"</th><th>"概率 %"</th><th>"数量"</th><th>"积分 / 券 ID"</th><th>"需审核"</th><th></th><th></th></tr></thead>
+                    <thead><tr><th>"名称"</th><th>"类型"</th><th>"概率 %"</th><th>"数量"</th><th>"积分 / 券 ID / 兑换码"</th><th>"每人限中"</th><th>"需审核"</th><th></th><th></th></tr></thead>
                     <tbody>{prize_rows}</tbody>
                 </table>
                 <p class="muted" data-testid="thanks-share">{thanks}</p>

@@ -225,7 +225,9 @@ pub struct PrizeInput {
     /// Most times one player can win it; `None` for no cap.
     #[serde(default)]
     pub per_user_limit: Option<i64>,
-    /// Redeem codes, for `code` prizes: one is handed out per win.
+    /// Redeem codes, for `code` prizes: one is handed out per win. In an
+    /// update, a `code` prize sent without codes keeps the pool of the prize
+    /// of the same name it replaces.
     #[serde(default)]
     pub codes: Vec<String>,
     /// Image URL.
@@ -351,6 +353,23 @@ pub struct PrizeInfo {
     pub audit: bool,
     /// The release plan, if any.
     pub release: Option<Release>,
+    /// Value in cents, for reports.
+    #[serde(default)]
+    pub value: i64,
+    /// The partner coupon id, for `coupon` prizes.
+    #[serde(default)]
+    pub coupon_id: Option<String>,
+    /// Points awarded, for `points` prizes.
+    #[serde(default)]
+    pub points: Option<i64>,
+    /// Image URL.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// How many redeem codes the pool holds, for `code` prizes (the codes
+    /// themselves are not shown; an update that sends such a prize without
+    /// codes keeps them).
+    #[serde(default)]
+    pub codes_total: Option<i64>,
 }
 
 /// What `activity/create`, `update`, `publish`, `end` and `get` answer.

@@ -4,7 +4,7 @@
 
 use huodong_shared::ErrorCode;
 use huodong_shared::api::{ActivityStatus, PrizeKind};
-use huodong_shared::open::{ActivityInfo, CreateActivity, UpdateActivity};
+use huodong_shared::open::{ActivityInfo, CreateActivity, PrizeInput, UpdateActivity};
 
 use super::model::Activity;
 use super::validate::{self, NewPrize};
@@ -17,7 +17,67 @@ use crate::state::AppState;
 /// The partner's (and the console's) view of an activity.
 pub async fn info(state: &AppState, activity: &Activity) -> Result<ActivityInfo, AppError> {
     let prizes = activity.prizes(&state.db).await?;
-    Ok(activity.info(&prizes, &state.config.public_url()))
+    let mut info = activity.info(&prizes, &state.config.public_url());
+    if info.prizes.iter().any(|p| p.kind == PrizeKind::Code) {
+        let counts: Vec<(i64, i64)> = on_db!(&state.db, pool => {
+            sqlx::query_as(
+                "SELECT c.prize_id, COUNT(*) FROM prize_codes c JOIN prizes p ON p.id = c.prize_id \
+                 WHERE p.activity_id = $1 GROUP BY c.prize_id",
+            )
+            .bind(activity.id)
+            .fetch_all(pool)
+            .await
+        })?;
+        for prize in info.prizes.iter_mut().filter(|p| p.kind == PrizeKind::Code) {
+            let count = counts.iter().find(|(id, _)| *id == prize.prize_id);
+            prize.codes_total = Some(count.map_or(0, |(_, n)| *n));
+        }
+    }
+    Ok(info)
+}
+
+/// The prize list of an update, with the codes of each `code` prize sent
+/// without any taken from the pool of the current prize of the same name
+/// (an editor that shows the pool's size need not send the codes back).
+async fn keep_code_pools(
+    state: &AppState,
+    activity: &Activity,
+    list: &[PrizeInput],
+) -> Result<Vec<PrizeInput>, AppError> {
+    let mut list = list.to_vec();
+    if !list
+        .iter()
+        .any(|p| p.kind == PrizeKind::Code && p.codes.is_empty())
+    {
+        return Ok(list);
+    }
+    let pools: Vec<(String, String)> = on_db!(&state.db, pool => {
+        sqlx::query_as(
+            "SELECT p.name, c.code FROM prize_codes c JOIN prizes p ON p.id = c.prize_id \
+             WHERE p.activity_id = $1 AND p.kind = 'code' ORDER BY c.id",
+        )
+        .bind(activity.id)
+        .fetch_all(pool)
+        .await
+    })?;
+    for (i, prize) in list.iter_mut().enumerate() {
+        if prize.kind != PrizeKind::Code || !prize.codes.is_empty() {
+            continue;
+        }
+        let name = prize.name.trim();
+        prize.codes = pools
+            .iter()
+            .filter(|(of, _)| of.trim() == name)
+            .map(|(_, code)| code.clone())
+            .collect();
+        if prize.codes.is_empty() {
+            return Err(AppError::with_msg(
+                ErrorCode::Validation,
+                format!("prizes[{i}].codes: 兑换码奖品「{name}」没有同名的现有码池，须带上兑换码"),
+            ));
+        }
+    }
+    Ok(list)
 }
 
 /// The fair-mode seed and its commitment: SHA-256 of the seed's 32 raw bytes.
@@ -70,7 +130,7 @@ macro_rules! insert_prizes {
 fn check_rules_and_prizes(
     kind: huodong_shared::api::ActivityKind,
     rules: &huodong_shared::open::Rules,
-    prizes: &[huodong_shared::open::PrizeInput],
+    prizes: &[PrizeInput],
 ) -> Result<(Vec<NewPrize>, i64), AppError> {
     let (list, total) = validate::prizes(&crate::live::tier_inputs(kind, prizes))?;
     crate::live::check_tiers(kind, &list)?;
@@ -172,7 +232,10 @@ pub async fn update(
         .clone()
         .unwrap_or_else(|| activity.rules.clone());
     let new_prizes = match &input.prizes {
-        Some(list) => Some(check_rules_and_prizes(activity.kind, &rules, list)?),
+        Some(list) => {
+            let list = keep_code_pools(state, activity, list).await?;
+            Some(check_rules_and_prizes(activity.kind, &rules, &list)?)
+        }
         None => {
             let count = activity.prizes(&state.db).await?.len();
             validate::rules(activity.kind, &rules, count)?;

@@ -393,6 +393,12 @@ impl Activity {
                     per_user_limit: p.per_user_limit,
                     audit: p.audit,
                     release: p.release(),
+                    value: p.value_cents,
+                    coupon_id: p.coupon_id.clone(),
+                    points: p.points,
+                    image: p.image.clone(),
+                    // Counted by `manage::info`.
+                    codes_total: None,
                 })
                 .collect(),
             fair_commitment: self.fair_commitment.clone(),

@@ -803,3 +803,139 @@ async fn the_console_page_may_be_framed_by_the_partner_of_its_ticket() {
         Some("frame-ancestors 'self'")
     );
 }
+
+/// An activity with what the console's form does not show: a code pool, a
+/// release plan, per-player caps and an anti-farming rule.
+fn rich_lottery(title: &str) -> Value {
+    let mut body = lottery(
+        title,
+        json!([
+            {"name": "一等奖 · 耳机", "kind": "goods", "probability": 0.01, "stock": 10,
+             "per_user_limit": 1, "release": {"every": "day", "amount": 2}, "value": 29900},
+            {"name": "咖啡兑换码", "kind": "code", "probability": 0.1,
+             "codes": ["CAFE-001", "CAFE-002", "CAFE-003"]},
+            {"name": "50 积分", "kind": "points", "probability": 0.2, "points": 50},
+            {"name": "满减券", "kind": "coupon", "probability": 0.2, "coupon_id": "C-88"}
+        ]),
+        json!({"chances_per_day": 3, "risk": {"ip_draws_max": 30, "ip_window_secs": 60}}),
+    );
+    body["starts_at"] = json!(now() + 3600);
+    body
+}
+
+async fn codes_of(app: &TestApp, prize: &str) -> Vec<String> {
+    huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar(
+            "SELECT c.code FROM prize_codes c JOIN prizes p ON p.id = c.prize_id \
+             WHERE p.name = $1 ORDER BY c.id",
+        )
+        .bind(prize)
+        .fetch_all(pool)
+        .await
+    })
+    .expect("codes")
+}
+
+#[tokio::test]
+async fn an_edit_keeps_the_code_pool_and_what_the_form_does_not_change() {
+    let app = TestApp::spawn().await;
+    app.merchant("shop-1", "一号店").await;
+    let token = app.console_login("shop-1").await;
+    let (status, created) = app
+        .console_post(&token, "/activities", rich_lottery("周年庆"))
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["result"]["activity_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // What an editor needs to show the prizes again.
+    let (_, got) = app.console_get(&token, &format!("/activities/{id}")).await;
+    let prizes = got["result"]["prizes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let named = |name: &str| {
+        prizes
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {prizes:?}"))
+    };
+    assert_eq!(named("咖啡兑换码")["codes_total"], 3);
+    assert_eq!(named("咖啡兑换码")["stock"], 3);
+    assert_eq!(named("50 积分")["points"], 50);
+    assert_eq!(named("满减券")["coupon_id"], "C-88");
+    assert_eq!(named("一等奖 · 耳机")["value"], 29900);
+    assert_eq!(named("一等奖 · 耳机")["codes_total"], Value::Null);
+
+    // An edit that sends the code prize without its codes keeps the pool.
+    let prizes_without_codes = json!([
+        {"name": "一等奖 · 耳机", "kind": "goods", "probability": 0.02, "stock": 10,
+         "per_user_limit": 1, "release": {"every": "day", "amount": 2}},
+        {"name": "咖啡兑换码", "kind": "code", "probability": 0.1},
+        {"name": "50 积分", "kind": "points", "probability": 0.2, "points": 50}
+    ]);
+    let (status, changed) = app
+        .console_post(
+            &token,
+            &format!("/activities/{id}"),
+            json!({"title": "周年庆 · 第二版", "prizes": prizes_without_codes}),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        codes_of(&app, "咖啡兑换码").await,
+        ["CAFE-001", "CAFE-002", "CAFE-003"]
+    );
+    let result = &changed["result"];
+    assert_eq!(result["prizes"][1]["codes_total"], 3);
+    assert_eq!(result["prizes"][1]["stock_left"], 3);
+    assert_eq!(result["prizes"][0]["probability_ppm"], 20_000);
+    assert_eq!(result["rules"]["risk"]["ip_draws_max"], 30, "{result}");
+
+    // A code prize under a new name has no pool to keep: refused, nothing changed.
+    let (status, refused) = app
+        .console_post(
+            &token,
+            &format!("/activities/{id}"),
+            json!({"title": "周年庆 · 第三版", "prizes": [
+                {"name": "奶茶兑换码", "kind": "code", "probability": 0.1}
+            ]}),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_i64()),
+        (422, Some(1001)),
+        "{refused}"
+    );
+    let msg = refused["msg"].as_str().unwrap_or("");
+    assert!(
+        msg.starts_with("prizes[0].codes") && msg.contains("奶茶兑换码"),
+        "{msg}"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM prizes p JOIN activities a ON a.id = p.activity_id \
+             WHERE a.public_id = '{id}' AND a.title = '周年庆 · 第二版'"
+        ))
+        .await,
+        3
+    );
+    assert_eq!(codes_of(&app, "咖啡兑换码").await.len(), 3);
+
+    // New codes replace the pool.
+    let (status, replaced) = app
+        .console_post(
+            &token,
+            &format!("/activities/{id}"),
+            json!({"prizes": [
+                {"name": "咖啡兑换码", "kind": "code", "probability": 0.1, "codes": ["NEW-1", "NEW-2"]}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!(codes_of(&app, "咖啡兑换码").await, ["NEW-1", "NEW-2"]);
+    assert_eq!(replaced["result"]["prizes"][0]["codes_total"], 2);
+}

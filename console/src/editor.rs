@@ -586,9 +586,12 @@ pub fn Editor(
         }
     };
 
+    // The rows are made again only when their number changes, and a row's
+    // last cell only when its kind does: a field being typed in keeps its focus.
+    let count = Memo::new(move |_| form.with(|d| d.prizes.len()));
     let prize_rows = move || {
-        let count = form.with(|d| d.prizes.len());
-        (0..count).map(|i| {
+        (0..count.get()).map(|i| {
+            let is_code = Memo::new(move |_| form.with(|d| d.prizes.get(i).is_some_and(|p| p.kind == PrizeKind::Code)));
             let get = move |f: fn(&PrizeRow) -> String| move || form.with(|d| d.prizes.get(i).map(f).unwrap_or_default());
             let set = move |f: fn(&mut PrizeRow, String)| move |ev: leptos::ev::Event| {
                 let v = event_target_value(&ev);
@@ -609,26 +612,24 @@ pub fn Editor(
                         </select>
                     </td>
                     <td><input aria-label="概率 %" data-field="prize-percent" inputmode="decimal" prop:value=get(|p| p.percent.clone()) on:input=set(|p, v| p.percent = v) /></td>
-                    <td><input aria-label="数量" data-field="prize-stock" inputmode="numeric" placeholder="不限" prop:value=get(|p| p.stock.clone()) on:input=set(|p, v| p.stock = v) /></td>
-                    <td>{move || if form.with(|d| d.prizes.get(i).is_some_and(|p| p.kind == PrizeKind::Code)) {
-                        let pool = form.with(|d| d.prizes.get(i).and_then(|p| p.pool).unwrap_or(0));
-                        let hint = if pool > 0 { format!("每行一个；留空沿用现有 {pool} 个") } else { "每行一个兑换码".to_owned() };
-                        view! {
-                            <textarea aria-label="兑换码" data-field="prize-codes" rows="3" placeholder=hint prop:value=get(|p| p.codes.clone()) on:input=set(|p, v| p.codes = v)></textarea>
-                            <span class="muted small" data-testid="codes-count">{move || form.with(|d| d.prizes.get(i).map(|p| {
-                                let typed = p.typed_codes().len();
-                                match (typed, p.pool) {
-                                    (0, Some(n)) if n > 0 => format!("现有码池 {n} 个"),
-                                    (n, _) => format!("已填 {n} 个"),
-                                }
-                            }).unwrap_or_default())}</span>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <input aria-label="积分 / 券 ID" data-field="prize-value" placeholder="积分或券 ID" prop:value=move || form.with(|d| d.prizes.get(i).map(|p| if p.kind == PrizeKind::Coupon { p.coupon_id.clone() } else { p.points.clone() }).unwrap_or_default())
-                                on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { if p.kind == PrizeKind::Coupon { p.coupon_id = v } else { p.points = v } }); } />
-                        }.into_any()
-                    }}</td>
+                    <td><input aria-label="数量" data-field="prize-stock" inputmode="numeric" placeholder=move || if is_code.get() { "按码数" } else { "不限" } prop:value=get(|p| p.stock.clone()) on:input=set(|p, v| p.stock = v) /></td>
+                    <td>
+                        <textarea aria-label="兑换码" data-field="prize-codes" rows="3" hidden=move || !is_code.get()
+                            placeholder=move || match form.with(|d| d.prizes.get(i).and_then(|p| p.pool)) {
+                                Some(n) if n > 0 => format!("每行一个；留空沿用现有 {n} 个"),
+                                _ => "每行一个兑换码".to_owned(),
+                            }
+                            prop:value=get(|p| p.codes.clone()) on:input=set(|p, v| p.codes = v)></textarea>
+                        <span class="muted small" data-testid="codes-count" hidden=move || !is_code.get()>{move || form.with(|d| d.prizes.get(i).map(|p| {
+                            match (p.typed_codes().len(), p.pool) {
+                                (0, Some(n)) if n > 0 => format!("现有码池 {n} 个"),
+                                (n, _) => format!("已填 {n} 个"),
+                            }
+                        }).unwrap_or_default())}</span>
+                        <input aria-label="积分 / 券 ID" data-field="prize-value" placeholder="积分或券 ID" hidden=move || is_code.get()
+                            prop:value=move || form.with(|d| d.prizes.get(i).map(|p| if p.kind == PrizeKind::Coupon { p.coupon_id.clone() } else { p.points.clone() }).unwrap_or_default())
+                            on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { if p.kind == PrizeKind::Coupon { p.coupon_id = v } else { p.points = v } }); } />
+                    </td>
                     <td><input aria-label="每人限中" data-field="prize-limit" inputmode="numeric" placeholder="不限" prop:value=get(|p| p.limit.clone()) on:input=set(|p, v| p.limit = v) /></td>
                     <td class="center"><input type="checkbox" aria-label="需审核" prop:checked=move || form.with(|d| d.prizes.get(i).is_some_and(|p| p.audit))
                         on:change=move |ev| { let on = event_target_checked(&ev); form.update(|d| if let Some(p) = d.prizes.get_mut(i) { p.audit = on }); } /></td>

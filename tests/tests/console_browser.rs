@@ -210,3 +210,169 @@ async fn the_console_embedded_in_another_origin_signs_in_through_its_ticket() {
     browser.screenshot("console-embedded").await;
     browser.close().await;
 }
+
+/// The prize rows of the editor.
+async fn rows(c: &Client) -> Vec<fantoccini::elements::Element> {
+    c.find_all(Locator::Css("[data-testid=prize-row]"))
+        .await
+        .expect("prize rows")
+}
+
+async fn click(c: &Client, css: &str) {
+    wait(c, css).await.click().await.expect(css);
+}
+
+async fn stored(app: &TestApp, sql: &str) -> String {
+    huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await
+    })
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[tokio::test]
+async fn an_edit_in_the_console_keeps_the_code_pool_and_adds_a_code_prize() {
+    let app = TestApp::spawn_with_bundle().await;
+    let (merchant_id, url) = console_url(&app, "街角咖啡").await;
+    // Made by the partner's server, with what the console's form does not show.
+    let created = app
+        .api
+        .open_ok(
+            "activity/create",
+            json!({
+                "template": "wheel", "title": "街角咖啡周年庆", "merchant_id": merchant_id,
+                "starts_at": huodong_tests::open::now() + 3600,
+                "ends_at": huodong_tests::open::now() + 86_400 * 7,
+                "rules": {"chances_per_day": 3, "risk": {"ip_draws_max": 30, "ip_window_secs": 60}},
+                "prizes": [
+                    {"name": "一等奖 · 咖啡机", "kind": "goods", "probability": 0.01, "stock": 7,
+                     "per_user_limit": 1, "release": {"every": "day", "amount": 1}},
+                    {"name": "拿铁兑换码", "kind": "code", "probability": 0.1,
+                     "codes": ["LATTE-01", "LATTE-02", "LATTE-03"]},
+                    {"name": "50 积分", "kind": "points", "probability": 0.2, "points": 50}
+                ]
+            }),
+        )
+        .await;
+    let id = created["activity_id"].as_str().expect("id").to_owned();
+
+    let browser = Browser::start(1280, 1000).await;
+    let c = &browser.client;
+    c.goto(&url).await.expect("open the console");
+    click(c, &format!("[data-activity='{id}']")).await;
+    click(c, "[data-testid=edit]").await;
+    wait(c, "[data-testid=prize-row]").await;
+    let latte = rows(c)
+        .await
+        .into_iter()
+        .nth(1)
+        .expect("the code prize's row");
+    let counts = latte
+        .find(Locator::Css("[data-testid=codes-count]"))
+        .await
+        .expect("its pool");
+    assert_eq!(counts.text().await.expect("text"), "现有码池 3 个");
+    let title = wait(c, "[data-field=title]").await;
+    title.clear().await.expect("clear");
+    title
+        .send_keys("街角咖啡周年庆 · 加码")
+        .await
+        .expect("type");
+    click(c, "[data-testid=save]").await;
+    let heading = wait(c, "[data-testid=detail-title]").await;
+    assert_eq!(heading.text().await.expect("text"), "街角咖啡周年庆 · 加码");
+    let codes = || async {
+        huodong_server::on_db!(&app.state.db, pool => {
+            sqlx::query_scalar::<_, String>(
+                "SELECT c.code FROM prize_codes c JOIN prizes p ON p.id = c.prize_id \
+                 WHERE p.name = $1 ORDER BY c.id",
+            )
+            .bind("拿铁兑换码")
+            .fetch_all(pool)
+            .await
+        })
+        .expect("codes")
+    };
+    assert_eq!(codes().await, ["LATTE-01", "LATTE-02", "LATTE-03"]);
+    let rules = stored(
+        &app,
+        &format!("SELECT rules FROM activities WHERE public_id = '{id}'"),
+    )
+    .await;
+    assert!(
+        rules.contains("ip_draws_max"),
+        "the anti-farming rule kept: {rules}"
+    );
+    let (limit, every, points): (Option<i64>, Option<String>, Option<i64>) =
+        huodong_server::on_db!(&app.state.db, pool => {
+            sqlx::query_as(
+                "SELECT g.per_user_limit, g.release_every, pt.points FROM prizes g, prizes pt \
+                 WHERE g.name = '一等奖 · 咖啡机' AND pt.name = '50 积分'",
+            )
+            .fetch_one(pool)
+            .await
+        })
+        .expect("prizes");
+    assert_eq!(
+        (limit, every.as_deref(), points),
+        (Some(1), Some("day"), Some(50))
+    );
+
+    // A new code prize: its codes are asked for before anything is sent.
+    click(c, "[data-testid=edit]").await;
+    click(c, "[data-testid=add-prize]").await;
+    let row = rows(c).await.pop().expect("the new row");
+    let name = row
+        .find(Locator::Css("[data-field=prize-name]"))
+        .await
+        .expect("name");
+    name.send_keys("美式兑换码").await.expect("type");
+    row.find(Locator::Css("select"))
+        .await
+        .expect("kind")
+        .select_by_value("code")
+        .await
+        .expect("code kind");
+    click(c, "[data-testid=save]").await;
+    let form = wait(c, "[data-testid=editor]").await;
+    assert!(
+        form.text().await.expect("text").contains("须填写兑换码"),
+        "the missing codes are explained"
+    );
+    let row = rows(c).await.pop().expect("the new row");
+    let stock = row
+        .find(Locator::Css("[data-field=prize-stock]"))
+        .await
+        .expect("stock");
+    // Emptied as a person does (WebDriver's clear sends no input event):
+    // a code prize's stock is then the number of its codes.
+    stock.send_keys("\u{e003}").await.expect("backspace");
+    row.find(Locator::Css("[data-field=prize-codes]"))
+        .await
+        .expect("codes")
+        .send_keys("AMERICANO-1\nAMERICANO-2\n")
+        .await
+        .expect("type codes");
+    let limit = row
+        .find(Locator::Css("[data-field=prize-limit]"))
+        .await
+        .expect("limit");
+    limit.send_keys("1").await.expect("type");
+    let typed = rows(c).await.pop().expect("row");
+    let count = typed
+        .find(Locator::Css("[data-testid=codes-count]"))
+        .await
+        .expect("count");
+    assert_eq!(count.text().await.expect("text"), "已填 2 个");
+    browser.screenshot("console-code-prize").await;
+    click(c, "[data-testid=save]").await;
+    wait(c, "[data-testid=detail-title]").await;
+    let (stock, limit): (Option<i64>, Option<i64>) = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_as("SELECT stock_total, per_user_limit FROM prizes WHERE name = '美式兑换码'")
+            .fetch_one(pool)
+            .await
+    })
+    .expect("the new prize");
+    assert_eq!((stock, limit), (Some(2), Some(1)));
+    assert_eq!(codes().await, ["LATTE-01", "LATTE-02", "LATTE-03"]);
+    browser.close().await;
+}

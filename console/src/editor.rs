@@ -103,6 +103,18 @@ pub struct Draft {
     pub game: Option<GameRules>,
     /// Check-in rules.
     pub checkin: Option<CheckinRules>,
+    /// Check-in: points a make-up check-in costs, as typed.
+    pub makeup_cost: String,
+    /// Check-in: make-up check-ins allowed over the activity, as typed.
+    pub makeup_limit: String,
+    /// Check-in: streak rewards, (days as typed, prize position).
+    pub milestones: Vec<(String, usize)>,
+    /// Games: seconds a round lasts, as typed.
+    pub game_secs: String,
+    /// Games: seconds a round lasts at least, as typed.
+    pub game_min_secs: String,
+    /// Games: the score that earns a draw, as typed.
+    pub game_pass: String,
     /// The rules as loaded: what the form does not edit (anti-farming, audit
     /// fallback, the partner's decision, live settings) is sent back as it was.
     pub base: Rules,
@@ -130,6 +142,14 @@ fn row(name: &str, kind: PrizeKind, percent: &str, stock: &str) -> PrizeRow {
     }
 }
 
+/// A points prize of a template: the points it awards are the ones its name says.
+fn points_row(name: &str, points: &str, percent: &str, stock: &str) -> PrizeRow {
+    PrizeRow {
+        points: points.to_owned(),
+        ..row(name, PrizeKind::Points, percent, stock)
+    }
+}
+
 fn local_input(unix: i64) -> String {
     datetime_cn(unix).replacen(' ', "T", 1)
 }
@@ -148,6 +168,54 @@ pub fn parse_local(text: &str) -> Option<i64> {
 }
 
 impl Draft {
+    /// A form with nothing filled in.
+    fn blank(kind: ActivityKind) -> Draft {
+        Draft {
+            id: None,
+            kind,
+            title: String::new(),
+            starts: String::new(),
+            ends: String::new(),
+            theme: String::new(),
+            per_day: String::new(),
+            total: String::new(),
+            cost: String::new(),
+            condition: false,
+            fair: false,
+            prizes: Vec::new(),
+            game: None,
+            checkin: None,
+            makeup_cost: String::new(),
+            makeup_limit: String::new(),
+            milestones: Vec::new(),
+            game_secs: String::new(),
+            game_min_secs: String::new(),
+            game_pass: String::new(),
+            base: Rules::default(),
+        }
+    }
+
+    /// The game and check-in settings, and their fields as text.
+    fn with_settings(mut self, game: Option<GameRules>, checkin: Option<CheckinRules>) -> Draft {
+        if let Some(g) = &game {
+            self.game_secs = g.duration_secs.to_string();
+            self.game_min_secs = g.min_secs.to_string();
+            self.game_pass = g.pass_score.to_string();
+        }
+        if let Some(c) = &checkin {
+            self.makeup_cost = c.makeup_cost.to_string();
+            self.makeup_limit = c.makeup_limit.to_string();
+            self.milestones = c
+                .milestones
+                .iter()
+                .map(|m| (m.days.to_string(), m.prize))
+                .collect();
+        }
+        self.game = game;
+        self.checkin = checkin;
+        self
+    }
+
     /// A new activity from a template.
     pub fn from_template(kind: ActivityKind) -> Draft {
         let now = (js_sys::Date::now() / 1000.0) as i64;
@@ -209,14 +277,14 @@ impl Draft {
         });
         let prizes = if kind == ActivityKind::Checkin {
             vec![
-                row("连签 3 天 · 100 积分", PrizeKind::Points, "0", ""),
-                row("连签 7 天 · 300 积分", PrizeKind::Points, "0", "50"),
+                points_row("连签 3 天 · 100 积分", "100", "0", ""),
+                points_row("连签 7 天 · 300 积分", "300", "0", "50"),
             ]
         } else {
             vec![
                 row("一等奖 · 蓝牙耳机", PrizeKind::Goods, "1", "5"),
-                row("二等奖 · 500 积分", PrizeKind::Points, "5", "50"),
-                row("三等奖 · 100 积分", PrizeKind::Points, "20", ""),
+                points_row("二等奖 · 500 积分", "500", "5", "50"),
+                points_row("三等奖 · 100 积分", "100", "20", ""),
             ]
         };
         Draft {
@@ -232,10 +300,10 @@ impl Draft {
             condition: false,
             fair: false,
             prizes,
-            game,
-            checkin,
             base: Rules::default(),
+            ..Draft::blank(kind)
         }
+        .with_settings(game, checkin)
     }
 
     /// An existing activity (the console's answer) as a form.
@@ -296,10 +364,10 @@ impl Draft {
             condition: rules.condition_check,
             fair: rules.provably_fair,
             prizes,
-            game: rules.game.clone(),
-            checkin: rules.checkin.clone(),
-            base: rules,
+            base: rules.clone(),
+            ..Draft::blank(kind)
         }
+        .with_settings(rules.game, rules.checkin)
     }
 }
 
@@ -332,6 +400,55 @@ pub fn check(d: &Draft) -> Vec<Problem> {
     }
     if d.cost.trim().parse::<i64>().map_or(true, |n| n < 0) {
         bad("cost", "积分须为 0 或正整数".into());
+    }
+    let whole = |text: &str, range: std::ops::RangeInclusive<i64>| {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+    };
+    if d.checkin.is_some() {
+        if whole(&d.makeup_cost, 0..=1_000_000).is_none() {
+            bad("makeup_cost", "补签积分须为 0 到 1000000 的整数".into());
+        }
+        if whole(&d.makeup_limit, 0..=366).is_none() {
+            bad("makeup_limit", "补签次数须为 0 到 366 的整数".into());
+        }
+        for (i, (days, prize)) in d.milestones.iter().enumerate() {
+            let n = i + 1;
+            if whole(days, 1..=366).is_none() {
+                bad(
+                    &format!("milestone{i}"),
+                    format!("第 {n} 个连签奖励的天数须为 1 到 366 的整数"),
+                );
+            } else if *prize >= d.prizes.len() {
+                bad(
+                    &format!("milestone{i}"),
+                    format!("第 {n} 个连签奖励须选一个奖品"),
+                );
+            }
+        }
+    }
+    if let Some(g) = &d.game {
+        let secs = whole(&d.game_secs, 5..=600);
+        if secs.is_none() {
+            bad("game_secs", "游戏时长须为 5 到 600 秒".into());
+        }
+        if whole(&d.game_min_secs, 0..=secs.unwrap_or(600)).is_none() {
+            bad(
+                "game_min_secs",
+                "最短用时须为 0 到游戏时长之间的秒数".into(),
+            );
+        }
+        if whole(&d.game_pass, 1..=g.max_score).is_none() {
+            bad(
+                "game_pass",
+                format!(
+                    "达标分数须为 1 到 {} 的整数（本游戏最高 {} 分）",
+                    g.max_score, g.max_score
+                ),
+            );
+        }
     }
     let mut sum = 0.0;
     for (i, p) in d.prizes.iter().enumerate() {
@@ -426,8 +543,26 @@ pub fn rules_of(d: &Draft) -> Rules {
         points_cost: d.cost.trim().parse().unwrap_or(0),
         condition_check: d.condition,
         provably_fair: d.fair,
-        checkin: d.checkin.clone(),
-        game: d.game.clone(),
+        checkin: d.checkin.as_ref().map(|_| CheckinRules {
+            milestones: d
+                .milestones
+                .iter()
+                .filter_map(|(days, prize)| {
+                    Some(Milestone {
+                        days: days.trim().parse().ok()?,
+                        prize: *prize,
+                    })
+                })
+                .collect(),
+            makeup_cost: d.makeup_cost.trim().parse().unwrap_or(0),
+            makeup_limit: d.makeup_limit.trim().parse().unwrap_or(0),
+        }),
+        game: d.game.as_ref().map(|g| GameRules {
+            duration_secs: d.game_secs.trim().parse().unwrap_or(g.duration_secs),
+            min_secs: d.game_min_secs.trim().parse().unwrap_or(g.min_secs),
+            pass_score: d.game_pass.trim().parse().unwrap_or(g.pass_score),
+            ..g.clone()
+        }),
         ..d.base.clone()
     }
 }
@@ -640,6 +775,69 @@ pub fn Editor(
         }).collect_view()
     };
 
+    // Check-in streak rewards: the rows as the prize rows (made again only
+    // when their number changes), each naming a prize of the list.
+    let milestone_count = Memo::new(move |_| form.with(|d| d.milestones.len()));
+    let prize_names = Memo::new(move |_| {
+        form.with(|d| {
+            d.prizes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| match p.name.trim() {
+                    "" => format!("第 {} 个奖品", i + 1),
+                    name => name.to_owned(),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let milestone_rows = move || {
+        (0..milestone_count.get()).map(|i| {
+            let days = move || form.with(|d| d.milestones.get(i).map(|m| m.0.clone()).unwrap_or_default());
+            let chosen = move || form.with(|d| d.milestones.get(i).map(|m| m.1));
+            let err = move || problems.with(|p| p.iter().find(|(f, _)| *f == format!("milestone{i}")).map(|(_, m)| m.clone()));
+            view! {
+                <li data-testid="milestone">
+                    "连签"
+                    <input class="days" aria-label="连签天数" data-field="milestone-days" inputmode="numeric" prop:value=days
+                        on:input=move |ev| { let v = event_target_value(&ev); form.update(|d| if let Some(m) = d.milestones.get_mut(i) { m.0 = v }); } />
+                    "天，奖励"
+                    <select aria-label="连签奖品" data-field="milestone-prize" on:change=move |ev| {
+                        let v = event_target_value(&ev).parse::<usize>().unwrap_or(usize::MAX);
+                        form.update(|d| if let Some(m) = d.milestones.get_mut(i) { m.1 = v });
+                    }>
+                        {move || prize_names.get().into_iter().enumerate().map(|(at, name)| view! {
+                            <option value=at.to_string() selected=move || chosen() == Some(at)>{name}</option>
+                        }).collect_view()}
+                    </select>
+                    <button class="link danger" type="button" aria-label="删除连签奖励" on:click=move |_| form.update(|d| { if i < d.milestones.len() { d.milestones.remove(i); } })>"删除"</button>
+                    <span class="problem" role="alert">{err}</span>
+                </li>
+            }
+        }).collect_view()
+    };
+    let checkin_rules = form.with_untracked(|d| d.checkin.is_some()).then(|| view! {
+        <fieldset data-testid="checkin-rules">
+            <legend>"签到规则"</legend>
+            {field("补签消耗积分", "makeup_cost", |d| d.makeup_cost.clone(), |d, v| d.makeup_cost = v, "number")}
+            {field("补签次数上限（整个活动）", "makeup_limit", |d| d.makeup_limit.clone(), |d, v| d.makeup_limit = v, "number")}
+            <div class="milestones">
+                <span class="label">"连签奖励（奖品取自下方奖品列表）"</span>
+                <ul>{milestone_rows}</ul>
+                <button class="button secondary" type="button" data-testid="add-milestone"
+                    on:click=move |_| form.update(|d| { let next = d.milestones.last().and_then(|m| m.0.trim().parse::<i64>().ok()).map_or(3, |n| n * 2); d.milestones.push((next.to_string(), 0)); })>"添加连签奖励"</button>
+            </div>
+        </fieldset>
+    });
+    let game_rules = form.with_untracked(|d| d.game.as_ref().map(|g| (g.max_score, g.questions.len()))).map(|(max, questions)| view! {
+        <fieldset data-testid="game-rules">
+            <legend>"游戏规则"</legend>
+            {field("游戏时长（秒）", "game_secs", |d| d.game_secs.clone(), |d, v| d.game_secs = v, "number")}
+            {field("最短用时（秒，防脚本）", "game_min_secs", |d| d.game_min_secs.clone(), |d, v| d.game_min_secs = v, "number")}
+            {field("达标分数（达到即可抽奖）", "game_pass", |d| d.game_pass.clone(), |d, v| d.game_pass = v, "number")}
+            <p class="muted">{if questions > 0 { format!("共 {questions} 道题，答对 1 题得 1 分，最高 {max} 分") } else { format!("本游戏最高 {max} 分") }}</p>
+        </fieldset>
+    });
+
     let thanks = move || {
         let sum: f64 = form.with(|d| {
             d.prizes
@@ -681,6 +879,8 @@ pub fn Editor(
                 <label class="check"><input type="checkbox" prop:checked=move || form.with(|d| d.fair)
                     on:change=move |ev| { let on = event_target_checked(&ev); form.update(|d| d.fair = on); } />"可证明公平（开始前公布种子哈希，结束后公开种子）"</label>
             </fieldset>
+            {checkin_rules}
+            {game_rules}
             <fieldset>
                 <legend>"奖品"</legend>
                 <table class="table prizes-table">

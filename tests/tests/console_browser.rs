@@ -376,3 +376,132 @@ async fn an_edit_in_the_console_keeps_the_code_pool_and_adds_a_code_prize() {
     assert_eq!(codes().await, ["LATTE-01", "LATTE-02", "LATTE-03"]);
     browser.close().await;
 }
+
+async fn retype(c: &Client, css: &str, text: &str) {
+    let field = wait(c, css).await;
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+async fn rules_of(app: &TestApp, title: &str) -> serde_json::Value {
+    let rules = stored(
+        app,
+        &format!("SELECT rules FROM activities WHERE title = '{title}'"),
+    )
+    .await;
+    serde_json::from_str(&rules).expect("rules JSON")
+}
+
+#[tokio::test]
+async fn the_console_edits_check_in_and_game_rules() {
+    let app = TestApp::spawn_with_bundle().await;
+    let (_, url) = console_url(&app, "社区超市").await;
+    let browser = Browser::start(1280, 1400).await;
+    let c = &browser.client;
+    c.goto(&url).await.expect("open the console");
+
+    click(c, "[data-testid=new-activity]").await;
+    click(c, "[data-testid=gallery] [data-kind=checkin]").await;
+    wait(c, "[data-testid=checkin-rules]").await;
+    retype(c, "[data-field=title]", "超市每日签到").await;
+    retype(c, "[data-field=makeup_cost]", "30").await;
+    retype(c, "[data-field=makeup_limit]", "5").await;
+    click(c, "[data-testid=add-milestone]").await;
+    let milestones = c
+        .find_all(Locator::Css("[data-testid=milestone]"))
+        .await
+        .expect("milestones");
+    assert_eq!(milestones.len(), 3, "the template's two and the new one");
+    let third = &milestones[2];
+    let days = third
+        .find(Locator::Css("[data-field=milestone-days]"))
+        .await
+        .expect("days");
+    assert_eq!(
+        days.prop("value").await.expect("value").as_deref(),
+        Some("14"),
+        "the next streak doubles the last"
+    );
+    third
+        .find(Locator::Css("[data-field=milestone-prize]"))
+        .await
+        .expect("prize")
+        .select_by_value("1")
+        .await
+        .expect("the 7-day prize");
+    // A streak of 0 days is explained before anything is sent.
+    let first = milestones[0]
+        .find(Locator::Css("[data-field=milestone-days]"))
+        .await
+        .expect("days");
+    first.send_keys("\u{e003}0").await.expect("type 0");
+    click(c, "[data-testid=save]").await;
+    let form = wait(c, "[data-testid=editor]").await;
+    assert!(
+        form.text()
+            .await
+            .expect("text")
+            .contains("第 1 个连签奖励的天数须为 1 到 366 的整数"),
+        "the streak's problem is explained"
+    );
+    browser.screenshot("console-checkin-rules").await;
+    first.send_keys("\u{e003}3").await.expect("type 3");
+    click(c, "[data-testid=save]").await;
+    wait(c, "[data-testid=detail-title]").await;
+    let rules = rules_of(&app, "超市每日签到").await;
+    assert_eq!(
+        rules["checkin"],
+        json!({"milestones": [{"days": 3, "prize": 0}, {"days": 7, "prize": 1}, {"days": 14, "prize": 1}],
+               "makeup_cost": 30, "makeup_limit": 5}),
+        "{rules}"
+    );
+    // The template's prizes award the points their names say.
+    let points: Vec<(String, i64)> = huodong_server::on_db!(&app.state.db, pool => {
+        sqlx::query_as(
+            "SELECT p.name, p.points FROM prizes p JOIN activities a ON a.id = p.activity_id \
+             WHERE a.title = '超市每日签到' ORDER BY p.position",
+        )
+            .fetch_all(pool)
+            .await
+    })
+    .expect("prizes");
+    assert_eq!(
+        points,
+        [
+            ("连签 3 天 · 100 积分".to_owned(), 100),
+            ("连签 7 天 · 300 积分".to_owned(), 300)
+        ]
+    );
+
+    // A game's pass score above what the game can score is explained.
+    click(c, ".brand").await;
+    click(c, "[data-testid=new-activity]").await;
+    click(c, "[data-testid=gallery] [data-kind=red_envelope]").await;
+    wait(c, "[data-testid=game-rules]").await;
+    retype(c, "[data-field=title]", "超市接红包").await;
+    retype(c, "[data-field=game_pass]", "999").await;
+    click(c, "[data-testid=save]").await;
+    let form = wait(c, "[data-testid=editor]").await;
+    assert!(
+        form.text()
+            .await
+            .expect("text")
+            .contains("本游戏最高 60 分"),
+        "the pass score's problem is explained"
+    );
+    retype(c, "[data-field=game_pass]", "25").await;
+    retype(c, "[data-field=game_secs]", "30").await;
+    click(c, "[data-testid=save]").await;
+    wait(c, "[data-testid=detail-title]").await;
+    let rules = rules_of(&app, "超市接红包").await;
+    assert_eq!(
+        (
+            &rules["game"]["pass_score"],
+            &rules["game"]["duration_secs"],
+            &rules["game"]["max_score"]
+        ),
+        (&json!(25), &json!(30), &json!(60)),
+        "{rules}"
+    );
+    browser.close().await;
+}

@@ -51,31 +51,59 @@ async fn keep_code_pools(
     {
         return Ok(list);
     }
-    let pools: Vec<(String, String)> = on_db!(&state.db, pool => {
+    let pools: Vec<(i64, String, String)> = on_db!(&state.db, pool => {
         sqlx::query_as(
-            "SELECT p.name, c.code FROM prize_codes c JOIN prizes p ON p.id = c.prize_id \
+            "SELECT p.id, p.name, c.code FROM prize_codes c JOIN prizes p ON p.id = c.prize_id \
              WHERE p.activity_id = $1 AND p.kind = 'code' ORDER BY c.id",
         )
         .bind(activity.id)
         .fetch_all(pool)
         .await
     })?;
+    let refuse = |i: usize, why: String| {
+        AppError::with_msg(ErrorCode::Validation, format!("prizes[{i}].codes: {why}"))
+    };
+    // Each pool goes to one prize at most: a code is never handed out twice.
+    let mut claimed: Vec<(i64, usize)> = Vec::new();
     for (i, prize) in list.iter_mut().enumerate() {
         if prize.kind != PrizeKind::Code || !prize.codes.is_empty() {
             continue;
         }
-        let name = prize.name.trim();
-        prize.codes = pools
+        let name = prize.name.trim().to_owned();
+        let mut of_name: Vec<i64> = pools
             .iter()
-            .filter(|(of, _)| of.trim() == name)
-            .map(|(_, code)| code.clone())
+            .filter(|(_, of, _)| of.trim() == name)
+            .map(|(id, _, _)| *id)
             .collect();
-        if prize.codes.is_empty() {
-            return Err(AppError::with_msg(
-                ErrorCode::Validation,
-                format!("prizes[{i}].codes: 兑换码奖品「{name}」没有同名的现有码池，须带上兑换码"),
+        of_name.sort_unstable();
+        of_name.dedup();
+        let pool_id = match of_name.as_slice() {
+            [] => {
+                return Err(refuse(
+                    i,
+                    format!("兑换码奖品「{name}」没有同名的现有码池，须带上兑换码"),
+                ));
+            }
+            [one] => *one,
+            _ => {
+                return Err(refuse(
+                    i,
+                    format!("有多个名为「{name}」的兑换码奖品，无法确定沿用哪个码池，须带上兑换码"),
+                ));
+            }
+        };
+        if let Some((_, by)) = claimed.iter().find(|(id, _)| *id == pool_id) {
+            return Err(refuse(
+                i,
+                format!("「{name}」的码池已由第 {} 个奖品沿用，须带上兑换码", by + 1),
             ));
         }
+        claimed.push((pool_id, i));
+        prize.codes = pools
+            .iter()
+            .filter(|(id, _, _)| *id == pool_id)
+            .map(|(_, _, code)| code.clone())
+            .collect();
     }
     Ok(list)
 }

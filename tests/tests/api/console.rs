@@ -925,6 +925,57 @@ async fn an_edit_keeps_the_code_pool_and_what_the_form_does_not_change() {
     );
     assert_eq!(codes_of(&app, "咖啡兑换码").await.len(), 3);
 
+    // One pool never goes to two prizes: a code is handed out once.
+    let (status, refused) = app
+        .console_post(
+            &token,
+            &format!("/activities/{id}"),
+            json!({"prizes": [
+                {"name": "咖啡兑换码", "kind": "code", "probability": 0.1},
+                {"name": "咖啡兑换码", "kind": "code", "probability": 0.1}
+            ]}),
+        )
+        .await;
+    assert_eq!((status, refused["code"].as_i64()), (422, Some(1001)));
+    let msg = refused["msg"].as_str().unwrap_or("");
+    assert!(
+        msg.starts_with("prizes[1].codes") && msg.contains("已由第 1 个奖品沿用"),
+        "{msg}"
+    );
+    assert_eq!(codes_of(&app, "咖啡兑换码").await.len(), 3);
+
+    // Two prizes of one name, each with a pool: which to keep is not guessed.
+    let (status, _) = app
+        .console_post(
+            &token,
+            &format!("/activities/{id}"),
+            json!({"prizes": [
+                {"name": "咖啡兑换码", "kind": "code", "probability": 0.1},
+                {"name": "咖啡兑换码", "kind": "code", "probability": 0.1, "codes": ["TWIN-1"]}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, refused) = app
+        .console_post(
+            &token,
+            &format!("/activities/{id}"),
+            json!({"prizes": [{"name": "咖啡兑换码", "kind": "code", "probability": 0.1}]}),
+        )
+        .await;
+    assert_eq!((status, refused["code"].as_i64()), (422, Some(1001)));
+    assert!(
+        refused["msg"]
+            .as_str()
+            .unwrap_or("")
+            .contains("有多个名为「咖啡兑换码」"),
+        "{refused}"
+    );
+    assert_eq!(
+        codes_of(&app, "咖啡兑换码").await,
+        ["CAFE-001", "CAFE-002", "CAFE-003", "TWIN-1"]
+    );
+
     // New codes replace the pool.
     let (status, replaced) = app
         .console_post(

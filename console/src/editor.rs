@@ -300,7 +300,6 @@ impl Draft {
             condition: false,
             fair: false,
             prizes,
-            base: Rules::default(),
             ..Draft::blank(kind)
         }
         .with_settings(game, checkin)
@@ -464,10 +463,10 @@ pub fn check(d: &Draft) -> Vec<Problem> {
             ),
         }
         let stock = p.stock.trim();
-        let codes = p.typed_codes().len() as i64;
+        let typed = p.typed_codes();
         // A code prize's codes: those typed, else the pool it has.
-        let pool = if codes > 0 {
-            codes
+        let pool = if !typed.is_empty() {
+            typed.len() as i64
         } else {
             p.pool.unwrap_or(0)
         };
@@ -501,7 +500,7 @@ pub fn check(d: &Draft) -> Vec<Problem> {
                 format!("第 {n} 个奖品是兑换码，须填写兑换码（每行一个）"),
             );
         }
-        if p.kind == PrizeKind::Code && p.typed_codes().iter().any(|c| c.chars().count() > 128) {
+        if p.kind == PrizeKind::Code && typed.iter().any(|c| c.chars().count() > 128) {
             bad(
                 &format!("prize{i}.codes"),
                 format!("第 {n} 个奖品的兑换码每个不能超过 128 个字符"),

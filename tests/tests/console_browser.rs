@@ -218,6 +218,17 @@ async fn rows(c: &Client) -> Vec<fantoccini::elements::Element> {
         .expect("prize rows")
 }
 
+/// The element matching `css` inside `within`.
+async fn inside(
+    within: &fantoccini::elements::Element,
+    css: &str,
+) -> fantoccini::elements::Element {
+    within
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
 async fn click(c: &Client, css: &str) {
     wait(c, css).await.click().await.expect(css);
 }
@@ -266,10 +277,7 @@ async fn an_edit_in_the_console_keeps_the_code_pool_and_adds_a_code_prize() {
         .into_iter()
         .nth(1)
         .expect("the code prize's row");
-    let counts = latte
-        .find(Locator::Css("[data-testid=codes-count]"))
-        .await
-        .expect("its pool");
+    let counts = inside(&latte, "[data-testid=codes-count]").await;
     assert_eq!(counts.text().await.expect("text"), "现有码池 3 个");
     let title = wait(c, "[data-field=title]").await;
     title.clear().await.expect("clear");
@@ -321,14 +329,10 @@ async fn an_edit_in_the_console_keeps_the_code_pool_and_adds_a_code_prize() {
     click(c, "[data-testid=edit]").await;
     click(c, "[data-testid=add-prize]").await;
     let row = rows(c).await.pop().expect("the new row");
-    let name = row
-        .find(Locator::Css("[data-field=prize-name]"))
-        .await
-        .expect("name");
+    let name = inside(&row, "[data-field=prize-name]").await;
     name.send_keys("美式兑换码").await.expect("type");
-    row.find(Locator::Css("select"))
+    inside(&row, "select")
         .await
-        .expect("kind")
         .select_by_value("code")
         .await
         .expect("code kind");
@@ -339,29 +343,19 @@ async fn an_edit_in_the_console_keeps_the_code_pool_and_adds_a_code_prize() {
         "the missing codes are explained"
     );
     let row = rows(c).await.pop().expect("the new row");
-    let stock = row
-        .find(Locator::Css("[data-field=prize-stock]"))
-        .await
-        .expect("stock");
+    let stock = inside(&row, "[data-field=prize-stock]").await;
     // Emptied as a person does (WebDriver's clear sends no input event):
     // a code prize's stock is then the number of its codes.
     stock.send_keys("\u{e003}").await.expect("backspace");
-    row.find(Locator::Css("[data-field=prize-codes]"))
+    inside(&row, "[data-field=prize-codes]")
         .await
-        .expect("codes")
         .send_keys("AMERICANO-1\nAMERICANO-2\n")
         .await
         .expect("type codes");
-    let limit = row
-        .find(Locator::Css("[data-field=prize-limit]"))
-        .await
-        .expect("limit");
+    let limit = inside(&row, "[data-field=prize-limit]").await;
     limit.send_keys("1").await.expect("type");
     let typed = rows(c).await.pop().expect("row");
-    let count = typed
-        .find(Locator::Css("[data-testid=codes-count]"))
-        .await
-        .expect("count");
+    let count = inside(&typed, "[data-testid=codes-count]").await;
     assert_eq!(count.text().await.expect("text"), "已填 2 个");
     browser.screenshot("console-code-prize").await;
     click(c, "[data-testid=save]").await;
@@ -413,27 +407,19 @@ async fn the_console_edits_check_in_and_game_rules() {
         .expect("milestones");
     assert_eq!(milestones.len(), 3, "the template's two and the new one");
     let third = &milestones[2];
-    let days = third
-        .find(Locator::Css("[data-field=milestone-days]"))
-        .await
-        .expect("days");
+    let days = inside(third, "[data-field=milestone-days]").await;
     assert_eq!(
         days.prop("value").await.expect("value").as_deref(),
         Some("14"),
         "the next streak doubles the last"
     );
-    third
-        .find(Locator::Css("[data-field=milestone-prize]"))
+    inside(third, "[data-field=milestone-prize]")
         .await
-        .expect("prize")
         .select_by_value("1")
         .await
         .expect("the 7-day prize");
     // A streak of 0 days is explained before anything is sent.
-    let first = milestones[0]
-        .find(Locator::Css("[data-field=milestone-days]"))
-        .await
-        .expect("days");
+    let first = inside(&milestones[0], "[data-field=milestone-days]").await;
     first.send_keys("\u{e003}0").await.expect("type 0");
     click(c, "[data-testid=save]").await;
     let form = wait(c, "[data-testid=editor]").await;
